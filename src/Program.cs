@@ -1,0 +1,63 @@
+using Dashboard.Audit;
+using Dashboard.Components;
+using Dashboard.Data;
+using Dashboard.Domain;
+using Dashboard.Health;
+using Dashboard.Security;
+using Dashboard.Simulator;
+using MudBlazor.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+using var startupLoggerFactory = LoggerFactory.Create(logging => logging.AddConsole());
+var startupLogger = startupLoggerFactory.CreateLogger("Dashboard.Startup");
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+var databaseSource = builder.AddDashboardData(startupLogger);
+builder.Services.AddSingleton<LocationPartitions>();
+builder.Services.AddHostedService<LocationPartitionMaintenance>();
+builder.Services.AddSingleton<AuditLog>();
+builder.Services.AddSingleton<DemoSeeder>();
+builder.Services.AddSingleton<Dashboard.Features.Subjects.GetSubjects>();
+var signInMode = builder.AddDashboardAuthentication();
+builder.Services.AddDashboardHealth();
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+if (args.Contains("migrate"))
+{
+    // The explicit migration command for Production: `dotnet Dashboard.dll migrate`.
+    await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None);
+    return;
+}
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapDashboardHealth();
+if (signInMode == SignInMode.Development)
+{
+    app.MapDevSignIn();
+}
+
+app.MapSignOut();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+startupLogger.LogInformation("Database: {Source}; sign-in: {SignIn}", databaseSource, signInMode);
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the test hosts.</summary>
+public partial class Program;
