@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what the tests need, starts a throwaway PostgreSQL (PostGIS) and
+# Redis, builds once, runs every test project, and ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+./scripts/setup.sh --tests || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+work=$(mktemp -d /tmp/dashboard-test.XXXXXX)
+chmod 755 "$work"
+results="$root/.test-artifacts/results"
+rm -rf "$results"; mkdir -p "$results"
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres:postgres "$work"
+  as_pg=(runuser -u postgres --)
+fi
+
+cleanup() {
+  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  [ -n "${redis_pid:-}" ] && kill "$redis_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "Starting a throwaway PostgreSQL in $work/pg"
+"${as_pg[@]}" "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -t 60 \
+  -o "-p 5432 -c listen_addresses= -c unix_socket_directories=$work -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+# Databases created from template1 carry PostGIS: the app's migrations then need no superuser.
+"$pgbin/psql" -h "$work" -p 5432 -U postgres -d template1 -qc "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+export DASHBOARD_TEST_PG="Host=$work;Port=5432;Username=postgres"
+
+redis_port=$(( 20000 + RANDOM % 20000 ))
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+redis_pid=$!
+export DASHBOARD_TEST_REDIS="127.0.0.1:$redis_port"
+export DASHBOARD_TEST_ARTIFACTS="$root/.test-artifacts"
+
+echo "Building"
+if ! dotnet build Dashboard.sln -c Release --nologo -v q -clp:ErrorsOnly; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+status=0
+for project in tests/*/; do
+  name=$(basename "$project")
+  grep -q "<IsTestProject>true</IsTestProject>" "$project/$name.csproj" 2>/dev/null || continue
+  echo "Running $name"
+  log="$results/$name.log"
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" >"$log" 2>&1
+  code=$?
+  grep -E "^\s*(Failed|Skipped) |Error Message|^\s+at Dashboard|Passed!|Failed!|Total tests" "$log" | head -n 200
+  if [ "$code" -ne 0 ]; then
+    status=1
+    grep -q "Total tests" "$log" || tail -n 40 "$log"
+  fi
+done
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Testing;
+
+/// <summary>
+/// The real app (real HTTP pipeline, real PostgreSQL) for tests. With <see cref="Kestrel"/> it listens
+/// on 127.0.0.1 for browsers and SignalR clients; otherwise it runs in memory.
+/// </summary>
+public sealed class DashboardApp(string connectionString) : WebApplicationFactory<Program>
+{
+    public string Environment { get; init; } = "Development";
+    public bool Kestrel { get; init; }
+    public bool SeedDemo { get; init; }
+    public bool Migrate { get; init; }
+    public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    public string ConnectionString => connectionString;
+
+    /// <summary>The address Kestrel listens on (after <see cref="Start"/>).</summary>
+    public Uri BaseAddress { get; private set; } = new("http://localhost");
+
+    public DashboardApp Start()
+    {
+        if (Kestrel)
+        {
+            UseKestrel(0);
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        }
+        else
+        {
+            _ = Server;
+        }
+
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment);
+        builder.UseSetting("ConnectionStrings:Dashboard", connectionString);
+        builder.UseSetting("Database:Migrate", Migrate ? "true" : "false");
+        builder.UseSetting("Database:SeedDemo", SeedDemo ? "true" : "false");
+        builder.UseSetting("Simulator:Enabled", "false");
+        if (Kestrel)
+        {
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
