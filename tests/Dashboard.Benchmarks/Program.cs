@@ -1,0 +1,20 @@
+using Dashboard.Benchmarks;
+
+// dotnet run -c Release --project tests/Dashboard.Benchmarks -- <verb>
+var verbs = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+};
+
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
+{
+    Console.WriteLine($"Usage: dotnet run -c Release --project tests/Dashboard.Benchmarks -- <{string.Join('|', verbs.Keys)}>");
+    Console.WriteLine("Needs DASHBOARD_TEST_PG (a superuser connection string), or run it through ./scripts/bench.sh.");
+    return 2;
+}
+
+return await run(args[1..]);
+
+namespace Dashboard.Benchmarks
+{
+    internal static class Verbs;
+}
