@@ -2,7 +2,10 @@ using Dashboard.Audit;
 using Dashboard.Components;
 using Dashboard.Data;
 using Dashboard.Domain;
+using Dashboard.Features.Prompts;
 using Dashboard.Health;
+using Dashboard.Ingestion;
+using Dashboard.Live;
 using Dashboard.Security;
 using Dashboard.Simulator;
 using MudBlazor.Services;
@@ -18,8 +21,16 @@ builder.Services.AddSingleton<LocationPartitions>();
 builder.Services.AddHostedService<LocationPartitionMaintenance>();
 builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddSingleton<DemoSeeder>();
+builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations()
+    .PostConfigure(o => o.Enabled ??= databaseSource == DatabaseSourceKind.Embedded);
+builder.Services.AddHostedService<DemoTraffic>();
 builder.Services.AddSingleton<Dashboard.Features.Subjects.GetSubjects>();
 var signInMode = builder.AddDashboardAuthentication();
+builder.AddIngestion();
+builder.Services.AddSingleton<ILiveNotifier, NullLiveNotifier>();
+builder.Services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<PromptScheduler>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<PromptScheduler>());
 builder.Services.AddDashboardHealth();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -54,6 +65,7 @@ if (signInMode == SignInMode.Development)
 }
 
 app.MapSignOut();
+app.MapIngestion();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 startupLogger.LogInformation("Database: {Source}; sign-in: {SignIn}", databaseSource, signInMode);

@@ -1,5 +1,6 @@
 using Dashboard.Data.Entities;
 using Dashboard.Domain;
+using Dashboard.Ingestion;
 using Dashboard.Simulator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,8 @@ public sealed class DatabaseInitializer(
     IOptions<MatchingOptions> matching,
     DemoSeeder seeder,
     LocationPartitions partitions,
+    IngestKeys ingestKeys,
+    IOptions<IngestionOptions> ingestion,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -31,6 +34,12 @@ public sealed class DatabaseInitializer(
         if (options.Value.SeedDemo == true)
         {
             await seeder.SeedAsync(cancellationToken);
+        }
+
+        if (!string.IsNullOrEmpty(ingestion.Value.DemoKey))
+        {
+            // The README's curl examples and the simulator use this key (Development settings only).
+            await ingestKeys.CreateAsync("Demo device platform", ingestion.Value.DemoKey, cancellationToken);
         }
     }
 

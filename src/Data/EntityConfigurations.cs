@@ -94,7 +94,9 @@ internal sealed class PromptConfiguration : IEntityTypeConfiguration<Prompt>
     {
         builder.Property(p => p.DeviceId).HasMaxLength(64);
         builder.Property(p => p.Version).IsRowVersion();
-        builder.HasIndex(p => new { p.SubjectId, p.DueAt });
+        // Scheduling is idempotent: a prompt is identified by its subject and time.
+        builder.HasIndex(p => new { p.SubjectId, p.DueAt }).IsUnique();
+        builder.HasIndex(p => new { p.DeviceId, p.DueAt });
         // The missed-prompt timer scans pending prompts by window end.
         builder.HasIndex(p => p.WindowEndsAt).HasFilter("status = 'Pending'");
         builder.HasOne<Subject>().WithMany().HasForeignKey(p => p.SubjectId).OnDelete(DeleteBehavior.Restrict);

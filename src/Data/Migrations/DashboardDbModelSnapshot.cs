@@ -846,7 +846,11 @@ namespace Dashboard.Data.Migrations
                         .HasDatabaseName("ix_prompts_window_ends_at")
                         .HasFilter("status = 'Pending'");
 
+                    b.HasIndex("DeviceId", "DueAt")
+                        .HasDatabaseName("ix_prompts_device_id_due_at");
+
                     b.HasIndex("SubjectId", "DueAt")
+                        .IsUnique()
                         .HasDatabaseName("ix_prompts_subject_id_due_at");
 
                     b.ToTable("prompts", (string)null);

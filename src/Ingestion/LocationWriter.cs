@@ -1,0 +1,140 @@
+using Dashboard.Data;
+using Dashboard.Live;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dashboard.Ingestion;
+
+/// <summary>One validated fix of a batch.</summary>
+public sealed record LocationFix(
+    int Index,
+    string DeviceId,
+    Guid SubjectId,
+    DateTimeOffset At,
+    double Lat,
+    double Lon,
+    double AccuracyM,
+    short? BatteryPct,
+    Guid? EventId);
+
+/// <summary>
+/// Writes fixes with binary COPY. The common case (no duplicates) is one COPY straight into the
+/// partitioned table; when a unique index refuses it, the batch goes through a staging table and one
+/// <c>INSERT ... ON CONFLICT DO NOTHING</c>, which skips the duplicates.
+/// </summary>
+public sealed class LocationWriter(NpgsqlDataSource dataSource, LocationPartitions partitions, TimeProvider clock)
+{
+    public sealed record Result(int Inserted, IReadOnlyList<DeviceStatusChanged> Latest);
+
+    public async Task<Result> WriteAsync(IReadOnlyList<LocationFix> fixes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(fixes);
+        if (fixes.Count == 0)
+        {
+            return new Result(0, []);
+        }
+
+        await partitions.EnsureForAsync(fixes.Select(f => f.At), ct);
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        int inserted;
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            try
+            {
+                await CopyAsync(connection, "location_pings", fixes, now, ct);
+                inserted = fixes.Count;
+                await UpdateDevicesAsync(connection, fixes, now, ct);
+                await tx.CommitAsync(ct);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await tx.RollbackAsync(ct);
+                inserted = -1;
+            }
+        }
+
+        if (inserted < 0)
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await using (var create = new NpgsqlCommand(
+                "CREATE TEMP TABLE location_staging (LIKE location_pings INCLUDING DEFAULTS) ON COMMIT DROP", connection, tx))
+            {
+                await create.ExecuteNonQueryAsync(ct);
+            }
+
+            await CopyAsync(connection, "location_staging", fixes, now, ct);
+            await using (var insert = new NpgsqlCommand(
+                "INSERT INTO location_pings SELECT * FROM location_staging ON CONFLICT DO NOTHING", connection, tx))
+            {
+                inserted = await insert.ExecuteNonQueryAsync(ct);
+            }
+
+            await UpdateDevicesAsync(connection, fixes, now, ct);
+            await tx.CommitAsync(ct);
+        }
+
+        var latest = fixes
+            .GroupBy(f => f.DeviceId, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(f => f.At)!)
+            .Select(f => new DeviceStatusChanged(f.DeviceId, f.SubjectId, f.BatteryPct, f.At, f.Lat, f.Lon, now))
+            .ToList();
+        return new Result(inserted, latest);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<LocationFix> fixes, DateTimeOffset now, CancellationToken ct)
+    {
+        // The table name is one of two constants of this class.
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {table} (device_id, at, subject_id, location, accuracy_m, battery_pct, event_id, received_at) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var fix in fixes)
+        {
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(fix.DeviceId, NpgsqlDbType.Varchar, ct);
+            await importer.WriteAsync(fix.At, NpgsqlDbType.TimestampTz, ct);
+            await importer.WriteAsync(fix.SubjectId, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(Geometry.Point(fix.Lat, fix.Lon), NpgsqlDbType.Geography, ct);
+            await importer.WriteAsync(fix.AccuracyM, NpgsqlDbType.Double, ct);
+            if (fix.BatteryPct is { } battery)
+            {
+                await importer.WriteAsync(battery, NpgsqlDbType.Smallint, ct);
+            }
+            else
+            {
+                await importer.WriteNullAsync(ct);
+            }
+
+            if (fix.EventId is { } eventId)
+            {
+                await importer.WriteAsync(eventId, NpgsqlDbType.Uuid, ct);
+            }
+            else
+            {
+                await importer.WriteNullAsync(ct);
+            }
+
+            await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+        }
+
+        await importer.CompleteAsync(ct);
+    }
+
+    /// <summary>Each device's newest fix, battery and last-seen time, never moved backwards by a late batch.</summary>
+    private static async Task UpdateDevicesAsync(NpgsqlConnection connection, IReadOnlyList<LocationFix> fixes, DateTimeOffset now, CancellationToken ct)
+    {
+        var latest = fixes.GroupBy(f => f.DeviceId, StringComparer.Ordinal).Select(g => g.MaxBy(f => f.At)!).ToList();
+        await using var command = new NpgsqlCommand("""
+            UPDATE devices d SET
+                last_fix_at = greatest(coalesce(d.last_fix_at, u.at), u.at),
+                battery_pct = CASE WHEN d.last_fix_at IS NULL OR u.at >= d.last_fix_at THEN coalesce(u.battery, d.battery_pct) ELSE d.battery_pct END,
+                last_seen_at = greatest(coalesce(d.last_seen_at, $4), $4)
+            FROM unnest($1::text[], $2::timestamptz[], $3::int[]) AS u(id, at, battery)
+            WHERE d.id = u.id
+            """, connection);
+        command.Parameters.AddWithValue(latest.Select(f => f.DeviceId).ToArray());
+        command.Parameters.AddWithValue(latest.Select(f => f.At).ToArray());
+        command.Parameters.AddWithValue(latest.Select(f => (int?)f.BatteryPct).ToArray());
+        command.Parameters.AddWithValue(now);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

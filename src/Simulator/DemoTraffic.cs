@@ -1,0 +1,282 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Dashboard.Data;
+using Dashboard.Domain;
+using Dashboard.Ingestion;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Simulator;
+
+/// <summary>
+/// Plays the device platform for the demo service: every device reports a fix every 15 seconds as its
+/// wearer moves around London, and answers its prompts with a realistic mix (mostly verified, some
+/// borderline, a few failed, the odd missed prompt), with the odd tamper and low-battery event. It goes
+/// through the real ingestion API over HTTP, exactly as a partner would.
+/// </summary>
+public sealed class DemoTraffic(
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    IDbContextFactory<DashboardDb> dbFactory,
+    IOptions<SimulatorOptions> options,
+    IOptions<IngestionOptions> ingestion,
+    TimeProvider clock,
+    ILogger<DemoTraffic> logger) : BackgroundService
+{
+    private sealed record SimulatedDevice(string DeviceId, int PersonSeed, Movement Movement);
+
+    private sealed record PromptDto(Guid PromptId, string DeviceId, DateTimeOffset DueAt, DateTimeOffset WindowEndsAt, string Origin);
+
+    private readonly Dictionary<Guid, DateTimeOffset?> _answerAt = [];
+    private readonly Dictionary<string, DateOnly> _lowBatteryReported = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _withoutGps = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Enabled != true)
+        {
+            return;
+        }
+
+        var key = options.Value.IngestKey ?? ingestion.Value.DemoKey;
+        if (string.IsNullOrEmpty(key))
+        {
+            logger.LogWarning("The simulator has no ingest key (Simulator:IngestKey or Ingestion:DemoKey) and does not run");
+            return;
+        }
+
+        if (!await WaitForStartAsync(stoppingToken))
+        {
+            return;
+        }
+
+        using var http = new HttpClient { BaseAddress = BaseAddress(), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        var devices = await LoadDevicesAsync(stoppingToken);
+        logger.LogInformation("Simulating {Count} devices against {Url}", devices.Count, http.BaseAddress);
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FixIntervalSeconds), clock);
+        do
+        {
+            try
+            {
+                var now = clock.GetUtcNow();
+                await SendFixesAsync(http, devices, now, stoppingToken);
+                await AnswerPromptsAsync(http, devices, now, stoppingToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Simulator round failed: {Message}", ex.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task<bool> WaitForStartAsync(CancellationToken ct)
+    {
+        var started = new TaskCompletionSource();
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await Task.WhenAny(started.Task, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
+        return !ct.IsCancellationRequested;
+    }
+
+    private Uri BaseAddress()
+    {
+        if (!string.IsNullOrEmpty(options.Value.BaseUrl))
+        {
+            return new Uri(options.Value.BaseUrl);
+        }
+
+        // This app's own listening address, reached over loopback.
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault() ?? "http://127.0.0.1:5180";
+        var uri = new UriBuilder(address.Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal));
+        if (uri.Host is "localhost" or "0.0.0.0" or "[::]")
+        {
+            uri.Host = "127.0.0.1";
+        }
+
+        return uri.Uri;
+    }
+
+    private async Task<List<SimulatedDevice>> LoadDevicesAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Devices.AsNoTracking()
+            .Where(d => d.Id.StartsWith("demo-"))
+            .Join(db.Subjects, d => d.SubjectId, s => s.Id, (d, s) => new
+            {
+                d.Id,
+                s.Home,
+                Exclusion = db.Zones.Where(z => z.SubjectId == s.Id && z.Kind == ZoneKind.Exclusion).Select(z => new { z.Centre, z.RadiusM }).FirstOrDefault(),
+            })
+            .OrderBy(r => r.Id)
+            .ToListAsync(ct);
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        return rows.Select(r =>
+        {
+            var seed = int.Parse(r.Id.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture);
+            var exclusion = r.Exclusion?.Centre?.ToLatLon() ?? Geo.Offset(r.Home.ToLatLon(), 5000, 90);
+            return new SimulatedDevice(r.Id, seed, new Movement(seed, r.Home.ToLatLon(), exclusion, r.Exclusion?.RadiusM ?? 250, london));
+        }).ToList();
+    }
+
+    private async Task SendFixesAsync(HttpClient http, List<SimulatedDevice> devices, DateTimeOffset now, CancellationToken ct)
+    {
+        var fixes = new List<object>(devices.Count);
+        foreach (var device in devices)
+        {
+            var fix = device.Movement.At(now);
+            if (!fix.HasGps)
+            {
+                if (_withoutGps.Add(device.DeviceId))
+                {
+                    await PostEventAsync(http, device, now, "noGpsFix", "No satellite fix.", ct);
+                }
+
+                continue;
+            }
+
+            _withoutGps.Remove(device.DeviceId);
+            fixes.Add(new
+            {
+                eventId = StableGuid(device.DeviceId, now.ToUnixTimeSeconds()),
+                deviceId = device.DeviceId,
+                at = now,
+                lat = Math.Round(fix.Position.Lat, 6),
+                lon = Math.Round(fix.Position.Lon, 6),
+                accuracyM = Math.Round(fix.AccuracyM, 1),
+                batteryPct = fix.BatteryPct,
+            });
+
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            if (fix.BatteryPct < 15 && (!_lowBatteryReported.TryGetValue(device.DeviceId, out var day) || day != today))
+            {
+                _lowBatteryReported[device.DeviceId] = today;
+                await PostEventAsync(http, device, now, "lowBattery", $"Battery at {fix.BatteryPct}%.", ct);
+            }
+
+            // About one strap tamper per device every 40 days.
+            if (Chance(device.DeviceId + "tamper", now.ToUnixTimeSeconds() / options.Value.FixIntervalSeconds, 1.0 / (40 * 5760)))
+            {
+                await PostEventAsync(http, device, now, "strapTamper", "Strap opened.", ct);
+            }
+        }
+
+        if (fixes.Count > 0)
+        {
+            using var response = await http.PostAsJsonAsync("/api/v1/locations", fixes, ct);
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
+    private async Task AnswerPromptsAsync(HttpClient http, List<SimulatedDevice> devices, DateTimeOffset now, CancellationToken ct)
+    {
+        var from = Uri.EscapeDataString(now.AddMinutes(-30).ToString("O"));
+        var to = Uri.EscapeDataString(now.AddMinutes(1).ToString("O"));
+        var prompts = await http.GetFromJsonAsync<List<PromptDto>>($"/api/v1/prompts?from={from}&to={to}", ct) ?? [];
+        var byDevice = devices.ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
+        foreach (var prompt in prompts)
+        {
+            if (!byDevice.TryGetValue(prompt.DeviceId, out var device))
+            {
+                continue;
+            }
+
+            if (!_answerAt.TryGetValue(prompt.PromptId, out var answerAt))
+            {
+                // About 3 in 100 prompts go unanswered; the others are answered within 30 s to 8 min.
+                answerAt = Chance(prompt.PromptId.ToString(), 0, 0.03)
+                    ? null
+                    : prompt.DueAt.AddSeconds(30 + (Unit(prompt.PromptId.ToString(), 1) * 450));
+                _answerAt[prompt.PromptId] = answerAt;
+            }
+
+            if (answerAt is { } at && at <= now)
+            {
+                _answerAt[prompt.PromptId] = null;
+                await PostCheckInAsync(http, device, prompt.PromptId, now, ct);
+            }
+        }
+
+        foreach (var stale in _answerAt.Where(p => p.Value is null).Select(p => p.Key).Where(id => prompts.All(p => p.PromptId != id)).ToList())
+        {
+            _answerAt.Remove(stale);
+        }
+    }
+
+    private async Task PostCheckInAsync(HttpClient http, SimulatedDevice device, Guid promptId, DateTimeOffset now, CancellationToken ct)
+    {
+        var roll = Unit(promptId.ToString(), 2);
+        var variation = (int)(Unit(promptId.ToString(), 3) * 1000);
+        double match, liveness;
+        var impostor = false;
+        if (roll < 0.85)
+        {
+            (match, liveness) = (0.82 + (Unit(promptId.ToString(), 4) * 0.17), 0.74 + (Unit(promptId.ToString(), 5) * 0.25));
+        }
+        else if (roll < 0.95)
+        {
+            (match, liveness) = (0.55 + (Unit(promptId.ToString(), 4) * 0.24), 0.6 + (Unit(promptId.ToString(), 5) * 0.39));
+        }
+        else
+        {
+            impostor = roll > 0.98;
+            (match, liveness) = (0.15 + (Unit(promptId.ToString(), 4) * 0.33), 0.4 + (Unit(promptId.ToString(), 5) * 0.55));
+        }
+
+        var fix = device.Movement.At(now);
+        var photo = SyntheticFace.Render(impostor ? device.PersonSeed + 1000 : device.PersonSeed, variation);
+        using var response = await http.PostAsJsonAsync("/api/v1/checkins", new
+        {
+            eventId = StableGuid(promptId.ToString(), 0),
+            deviceId = device.DeviceId,
+            promptId,
+            capturedAt = now,
+            matchScore = Math.Round(match, 3),
+            livenessScore = Math.Round(liveness, 3),
+            location = new { lat = Math.Round(fix.Position.Lat, 6), lon = Math.Round(fix.Position.Lon, 6), accuracyM = Math.Round(fix.AccuracyM, 1) },
+            photoJpegBase64 = Convert.ToBase64String(photo),
+        }, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            logger.LogWarning("Simulated check-in for {Device} answered {Status}", device.DeviceId, (int)response.StatusCode);
+        }
+    }
+
+    private async Task PostEventAsync(HttpClient http, SimulatedDevice device, DateTimeOffset now, string kind, string detail, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/api/v1/device-events", new
+        {
+            eventId = StableGuid(device.DeviceId + kind, now.ToUnixTimeSeconds()),
+            deviceId = device.DeviceId,
+            at = now,
+            kind,
+            detail,
+        }, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            logger.LogWarning("Simulated {Kind} event for {Device} answered {Status}", kind, device.DeviceId, (int)response.StatusCode);
+        }
+    }
+
+    /// <summary>Stable pseudo-randomness: the same decision whatever the restart or instance.</summary>
+    private static double Unit(string key, long salt)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key + ":" + salt.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return BitConverter.ToUInt64(hash, 0) / (double)ulong.MaxValue;
+    }
+
+    private static bool Chance(string key, long salt, double probability) => Unit(key, salt) < probability;
+
+    private static Guid StableGuid(string key, long salt)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("event:" + key + ":" + salt.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16));
+    }
+}
