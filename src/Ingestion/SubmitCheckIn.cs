@@ -192,12 +192,8 @@ public sealed class SubmitCheckIn(
             checkIn.Parameters.Add(new() { Value = (object?)photoId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
             insert.BatchCommands.Add(checkIn);
 
+            // Only the check-in's INSERT returns rows: the reader starts on its result.
             await using var reader = await insert.ExecuteReaderAsync(ct);
-            if (photoId is not null)
-            {
-                await reader.NextResultAsync(ct);
-            }
-
             if (!await reader.ReadAsync(ct))
             {
                 // The eventId was stored before (or is being stored by a concurrent repeat, which the
