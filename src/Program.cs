@@ -66,6 +66,10 @@ if (signInMode == SignInMode.Development)
 
 app.MapSignOut();
 app.MapIngestion();
+if (app.Environment.IsDevelopment())
+{
+    app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+}
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 startupLogger.LogInformation("Database: {Source}; sign-in: {SignIn}", databaseSource, signInMode);

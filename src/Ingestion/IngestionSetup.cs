@@ -20,11 +20,42 @@ public static class IngestionSetup
         builder.Services.AddSingleton<SubmitLocations>();
         builder.Services.AddSingleton<SubmitDeviceEvent>();
         builder.Services.AddSingleton<GetDevicePrompts>();
+        builder.Services.AddOpenApi("v1", o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
+            // SubmitCheckIn.Response -> SubmitCheckInResponse: the handlers' nested records would all be "Response".
+            o.CreateSchemaReferenceId = t => t.Type.DeclaringType is { } outer && t.Type.Namespace == typeof(IngestionSetup).Namespace
+                ? outer.Name + t.Type.Name
+                : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(t);
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Caseworker dashboard ingestion API";
+                document.Info.Description = "Version 1 of the contract for device platforms. Authenticate with 'Authorization: Bearer <ingest key>'. " +
+                    "Errors are RFC 9457 problem details; a 400 names every bad field in 'errors'; a rejected item leaves nothing stored.";
+                document.Servers?.Clear();
+                return Task.CompletedTask;
+            });
+        });
         builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, IngestKeyAuthentication>(IngestKeyAuthentication.SchemeName, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(IngestKeyAuthentication.SchemeName)
             .RequireAuthenticatedUser()
             .RequireClaim(IngestKeyAuthentication.ClientIdClaim));
+    }
+
+    private static RouteHandlerBuilder WithErrors(this RouteHandlerBuilder endpoint, params int[] more)
+    {
+        endpoint.ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        foreach (var status in more)
+        {
+            endpoint.ProducesProblem(status);
+        }
+
+        return endpoint;
     }
 
     /// <summary>The ingestion contract, version 1 (DESIGN.md): device platforms authenticate with an ingest key.</summary>
@@ -33,15 +64,29 @@ public static class IngestionSetup
         var v1 = endpoints.MapGroup("/api/v1").RequireAuthorization(Policy).WithTags("Ingestion v1").DisableAntiforgery();
         v1.MapPost("/checkins", (HttpContext http, SubmitCheckIn handler) => handler.HandleAsync(http))
             .WithName("SubmitCheckIn")
-            .WithSummary("Submit one check-in (idempotent on eventId)");
+            .WithSummary("Submit one check-in (idempotent on eventId)")
+            .Accepts<CheckInRequest>("application/json")
+            .Produces<SubmitCheckIn.Response>(StatusCodes.Status202Accepted)
+            .Produces<SubmitCheckIn.Response>(StatusCodes.Status200OK)
+            .WithErrors(StatusCodes.Status404NotFound);
         v1.MapPost("/locations", (HttpContext http, SubmitLocations handler) => handler.HandleAsync(http))
             .WithName("SubmitLocations")
-            .WithSummary("Submit a batch of up to 10,000 location fixes");
+            .WithSummary("Submit a batch of up to 10,000 location fixes")
+            .Accepts<LocationFixRequest[]>("application/json")
+            .Produces<SubmitLocations.Response>(StatusCodes.Status202Accepted)
+            .WithErrors();
         v1.MapPost("/device-events", (HttpContext http, SubmitDeviceEvent handler) => handler.HandleAsync(http))
             .WithName("SubmitDeviceEvent")
-            .WithSummary("Submit one device event (idempotent on eventId)");
+            .WithSummary("Submit one device event (idempotent on eventId)")
+            .Accepts<DeviceEventRequest>("application/json")
+            .Produces<SubmitDeviceEvent.Response>(StatusCodes.Status202Accepted)
+            .Produces<SubmitDeviceEvent.Response>(StatusCodes.Status200OK)
+            .WithErrors(StatusCodes.Status404NotFound);
         v1.MapGet("/prompts", (string? from, string? to, GetDevicePrompts handler, CancellationToken ct) => handler.HandleAsync(from, to, ct))
             .WithName("GetPrompts")
-            .WithSummary("The pending prompts to deliver to devices in a time range (at most 2 days)");
+            .WithSummary("The pending prompts to deliver to devices in a time range (at most 2 days)")
+            .Produces<GetDevicePrompts.Prompt[]>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 }

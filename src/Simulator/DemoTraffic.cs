@@ -58,6 +58,7 @@ public sealed class DemoTraffic(
         var devices = await LoadDevicesAsync(stoppingToken);
         logger.LogInformation("Simulating {Count} devices against {Url}", devices.Count, http.BaseAddress);
 
+        await BackfillAsync(http, devices, stoppingToken);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FixIntervalSeconds), clock);
         do
         {
@@ -73,6 +74,56 @@ public sealed class DemoTraffic(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// A fresh demo starts with the last 24 hours of trails (a fix a minute) and today's earlier prompts
+    /// answered, so the pages show a day in progress. Fixes already stored are counted as duplicates.
+    /// </summary>
+    private async Task BackfillAsync(HttpClient http, List<SimulatedDevice> devices, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var start = now.AddHours(-24);
+        var batch = new List<object>(10_000);
+        for (var t = start; t < now; t = t.AddMinutes(1))
+        {
+            foreach (var device in devices)
+            {
+                var fix = device.Movement.At(t);
+                if (fix.HasGps)
+                {
+                    batch.Add(FixBody(device, t, fix));
+                }
+            }
+
+            if (batch.Count >= 9_000)
+            {
+                (await http.PostAsJsonAsync("/api/v1/locations", batch, ct)).Dispose();
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            (await http.PostAsJsonAsync("/api/v1/locations", batch, ct)).Dispose();
+        }
+
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        var midnight = TimeZoneInfo.ConvertTimeToUtc(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, london).DateTime).ToDateTime(TimeOnly.MinValue), london);
+        var from = Uri.EscapeDataString(midnight.ToString("O"));
+        var to = Uri.EscapeDataString(now.ToString("O"));
+        var byDevice = devices.ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
+        foreach (var prompt in await http.GetFromJsonAsync<List<PromptDto>>($"/api/v1/prompts?from={from}&to={to}", ct) ?? [])
+        {
+            var answerAt = AnswerTime(prompt);
+            if (answerAt is { } at && at <= now && byDevice.TryGetValue(prompt.DeviceId, out var device))
+            {
+                _answerAt[prompt.PromptId] = null;
+                await PostCheckInAsync(http, device, prompt.PromptId, at, ct);
+            }
+        }
+
+        logger.LogInformation("Simulator backfilled the last 24 hours of fixes and today's earlier prompts");
     }
 
     private async Task<bool> WaitForStartAsync(CancellationToken ct)
@@ -141,16 +192,7 @@ public sealed class DemoTraffic(
             }
 
             _withoutGps.Remove(device.DeviceId);
-            fixes.Add(new
-            {
-                eventId = StableGuid(device.DeviceId, now.ToUnixTimeSeconds()),
-                deviceId = device.DeviceId,
-                at = now,
-                lat = Math.Round(fix.Position.Lat, 6),
-                lon = Math.Round(fix.Position.Lon, 6),
-                accuracyM = Math.Round(fix.AccuracyM, 1),
-                batteryPct = fix.BatteryPct,
-            });
+            fixes.Add(FixBody(device, now, fix));
 
             var today = DateOnly.FromDateTime(now.UtcDateTime);
             if (fix.BatteryPct < 15 && (!_lowBatteryReported.TryGetValue(device.DeviceId, out var day) || day != today))
@@ -188,10 +230,7 @@ public sealed class DemoTraffic(
 
             if (!_answerAt.TryGetValue(prompt.PromptId, out var answerAt))
             {
-                // About 3 in 100 prompts go unanswered; the others are answered within 30 s to 8 min.
-                answerAt = Chance(prompt.PromptId.ToString(), 0, 0.03)
-                    ? null
-                    : prompt.DueAt.AddSeconds(30 + (Unit(prompt.PromptId.ToString(), 1) * 450));
+                answerAt = AnswerTime(prompt);
                 _answerAt[prompt.PromptId] = answerAt;
             }
 
@@ -207,6 +246,21 @@ public sealed class DemoTraffic(
             _answerAt.Remove(stale);
         }
     }
+
+    /// <summary>About 3 in 100 prompts go unanswered; the others are answered within 30 s to 8 min.</summary>
+    private static DateTimeOffset? AnswerTime(PromptDto prompt) =>
+        Chance(prompt.PromptId.ToString(), 0, 0.03) ? null : prompt.DueAt.AddSeconds(30 + (Unit(prompt.PromptId.ToString(), 1) * 450));
+
+    private static object FixBody(SimulatedDevice device, DateTimeOffset at, SimulatedFix fix) => new
+    {
+        eventId = StableGuid(device.DeviceId, at.ToUnixTimeSeconds()),
+        deviceId = device.DeviceId,
+        at,
+        lat = Math.Round(fix.Position.Lat, 6),
+        lon = Math.Round(fix.Position.Lon, 6),
+        accuracyM = Math.Round(fix.AccuracyM, 1),
+        batteryPct = fix.BatteryPct,
+    };
 
     private async Task PostCheckInAsync(HttpClient http, SimulatedDevice device, Guid promptId, DateTimeOffset now, CancellationToken ct)
     {

@@ -13,6 +13,7 @@ public sealed class PromptScheduler(
     NpgsqlDataSource dataSource,
     IOptions<ScheduleOptions> schedule,
     IOptions<MatchingOptions> matching,
+    IOptions<Simulator.SimulatorOptions> simulator,
     TimeProvider clock,
     ILogger<PromptScheduler> logger) : BackgroundService
 {
@@ -47,6 +48,9 @@ public sealed class PromptScheduler(
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         var window = TimeSpan.FromMinutes(matching.Value.ResponseWindowMinutes);
+        // The demo service starts with today's earlier prompts too, so the simulator can answer them
+        // (backdated) and a fresh start shows a day in progress rather than an empty board.
+        var earliest = simulator.Value.Enabled == true ? TimeZoneInfo.ConvertTimeToUtc(today.ToDateTime(TimeOnly.MinValue), zone) : now;
 
         var subjects = new List<(Guid SubjectId, string DeviceId)>();
         await using (var command = dataSource.CreateCommand("""
@@ -70,7 +74,7 @@ public sealed class PromptScheduler(
         {
             foreach (var day in new[] { today, today.AddDays(1) })
             {
-                foreach (var at in PromptSchedule.ForDay(subjectId, day, options).Where(t => t > now))
+                foreach (var at in PromptSchedule.ForDay(subjectId, day, options).Where(t => t > earliest))
                 {
                     ids.Add(Guid.CreateVersion7());
                     subjectIds.Add(subjectId);
