@@ -12,27 +12,17 @@ chmod 755 "$work"
 results="$root/.test-artifacts/results"
 rm -rf "$results"; mkdir -p "$results"
 
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres:postgres "$work"
-  as_pg=(runuser -u postgres --)
-fi
-
+source scripts/lib/pg.sh
 cleanup() {
-  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  stop_pg "$work"
   [ -n "${redis_pid:-}" ] && kill "$redis_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 echo "Starting a throwaway PostgreSQL in $work/pg"
-"${as_pg[@]}" "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -t 60 \
-  -o "-p 5432 -c listen_addresses= -c unix_socket_directories=$work -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-# Databases created from template1 carry PostGIS: the app's migrations then need no superuser.
-"$pgbin/psql" -h "$work" -p 5432 -U postgres -d template1 -qc "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
-export DASHBOARD_TEST_PG="Host=$work;Port=5432;Username=postgres"
+# Durability settings off: the cluster is thrown away after the run.
+PG_EXTRA_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" start_pg "$work"
 
 redis_port=$(( 20000 + RANDOM % 20000 ))
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &

@@ -29,6 +29,13 @@ public static class DataSetup
         }
 
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+        // Ingestion runs the same few statements thousands of times a second: let Npgsql prepare them.
+        if (dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            dataSourceBuilder.ConnectionStringBuilder.AutoPrepareMinUsages = 3;
+        }
+
         dataSourceBuilder.UseNetTopologySuite();
         var dataSource = dataSourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);

@@ -97,6 +97,8 @@ internal sealed class PromptConfiguration : IEntityTypeConfiguration<Prompt>
         // Scheduling is idempotent: a prompt is identified by its subject and time.
         builder.HasIndex(p => new { p.SubjectId, p.DueAt }).IsUnique();
         builder.HasIndex(p => new { p.DeviceId, p.DueAt });
+        // Ingestion finds the open prompt a check-in answers.
+        builder.HasIndex(p => new { p.SubjectId, p.DueAt }, "pending_by_subject").HasDatabaseName("ix_prompts_pending_subject_id_due_at").HasFilter("status = 'Pending'");
         // The missed-prompt timer scans pending prompts by window end.
         builder.HasIndex(p => p.WindowEndsAt).HasFilter("status = 'Pending'");
         builder.HasOne<Subject>().WithMany().HasForeignKey(p => p.SubjectId).OnDelete(DeleteBehavior.Restrict);
@@ -114,7 +116,9 @@ internal sealed class CheckInConfiguration : IEntityTypeConfiguration<CheckIn>
         builder.HasIndex(c => c.CapturedAt);
         builder.HasIndex(c => c.PromptId);
         builder.HasOne<Subject>().WithMany().HasForeignKey(c => c.SubjectId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<PolicyVersion>().WithMany().HasForeignKey(c => c.PolicyVersion).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key to policy_versions: every check-in would lock the one current version row
+        // (FOR KEY SHARE), which serializes ingestion; versions are append-only and never deleted.
+        builder.HasIndex(c => c.PolicyVersion);
         builder.HasOne<Photo>().WithMany().HasForeignKey(c => c.PhotoId).OnDelete(DeleteBehavior.SetNull);
     }
 }

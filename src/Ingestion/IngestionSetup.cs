@@ -16,6 +16,7 @@ public static class IngestionSetup
         builder.Services.AddSingleton<DeviceDirectory>();
         builder.Services.AddSingleton<PolicyCache>();
         builder.Services.AddSingleton<LocationWriter>();
+        builder.Services.AddSingleton<CheckInWriter>();
         builder.Services.AddSingleton<SubmitCheckIn>();
         builder.Services.AddSingleton<SubmitLocations>();
         builder.Services.AddSingleton<SubmitDeviceEvent>();

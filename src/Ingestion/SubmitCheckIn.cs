@@ -15,6 +15,7 @@ public sealed class SubmitCheckIn(
     NpgsqlDataSource dataSource,
     DeviceDirectory devices,
     PolicyCache policies,
+    CheckInWriter writer,
     ILiveNotifier live,
     IOptions<IngestionOptions> options,
     TimeProvider clock)
@@ -136,6 +137,45 @@ public sealed class SubmitCheckIn(
         return bytes[..length];
     }
 
+    /// <summary>
+    /// One statement, so one round trip and one commit: the check-in and, only if it is new, its photo,
+    /// the prompt it answers, its review (borderline) or alert (failed), and the device's last-seen time.
+    /// The unique index on event_id makes a concurrent repeat wait for the first and then do nothing.
+    /// </summary>
+    private const string InsertSql = """
+        WITH ins AS (
+            INSERT INTO check_ins (id, event_id, subject_id, device_id, prompt_id, captured_at, received_at, match_score,
+                liveness_score, outcome, policy_version, accept_match, reject_match, accept_liveness, reject_liveness,
+                location, accuracy_m, photo_id, synthetic)
+            VALUES ($1, $2, $3, $4,
+                -- The bounded due_at range keeps this on the (subject_id, due_at) index: windows are at most 4 hours.
+                coalesce($5, (SELECT p.id FROM prompts p WHERE p.subject_id = $3 AND p.status = 'Pending'
+                              AND p.due_at BETWEEN $6 - interval '4 hours' AND $6 + interval '1 minute'
+                              AND p.window_ends_at >= $6 ORDER BY p.due_at LIMIT 1)),
+                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, false)
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING id, prompt_id
+        ), photo AS (
+            INSERT INTO photos (id, subject_id, kind, jpeg, created_at, legal_hold)
+            SELECT $18, $3, 'CheckIn', $19, $7, false FROM ins WHERE $19::bytea IS NOT NULL
+        ), prompt AS (
+            UPDATE prompts p SET status = 'Answered', check_in_id = ins.id FROM ins
+            WHERE p.id = ins.prompt_id AND p.status IN ('Pending', 'Missed') AND p.check_in_id IS NULL
+        ), review AS (
+            INSERT INTO reviews (id, check_in_id, subject_id, created_at, due_by)
+            SELECT $20, ins.id, $3, $7, $7 + $21 FROM ins WHERE $10 = 'Borderline'
+        ), alert AS (
+            INSERT INTO alerts (id, subject_id, kind, state, episode_key, raised_at, summary, check_in_id, prompt_id)
+            SELECT $22, $3, 'IdentityNotVerified', 'Open', 'check-in:' || ins.id, $7, $23, ins.id, ins.prompt_id FROM ins WHERE $10 = 'Failed'
+            ON CONFLICT (subject_id, kind, episode_key) DO NOTHING
+        ), seen AS (
+            -- At most every 10 seconds: a device row updated by every check-in would serialize them.
+            UPDATE devices SET last_seen_at = $7
+            WHERE id = $4 AND (last_seen_at IS NULL OR last_seen_at < $7 - interval '10 seconds') AND EXISTS (SELECT 1 FROM ins)
+        )
+        SELECT prompt_id FROM ins
+        """;
+
     private async Task<IResult> StoreAsync(Input input, KnownDevice device, CancellationToken ct)
     {
         var policy = await policies.CurrentAsync(ct);
@@ -144,127 +184,66 @@ public sealed class SubmitCheckIn(
         var checkInId = Guid.CreateVersion7();
         var photoId = input.Photo is null ? (Guid?)null : Guid.CreateVersion7();
 
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (input.PromptId is { } promptId && !await PromptBelongsAsync(connection, promptId, device.SubjectId, ct))
+        if (input.PromptId is { } promptId && !await PromptBelongsAsync(promptId, device.SubjectId, ct))
         {
             return IngestionRequests.Invalid("promptId", "No such prompt for this device.");
         }
 
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var insert = new NpgsqlBatch(connection, tx))
+        var location = input.Location is { } loc ? Data.Geometry.Point(loc.Lat, loc.Lon) : null;
+        var insert = new NpgsqlBatchCommand(InsertSql);
+        var p = insert.Parameters;
+        p.Add(new() { Value = checkInId });
+        p.Add(new() { Value = input.EventId });
+        p.Add(new() { Value = device.SubjectId });
+        p.Add(new() { Value = device.Id });
+        p.Add(new() { Value = (object?)input.PromptId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        p.Add(new() { Value = input.CapturedAt });
+        p.Add(new() { Value = now });
+        p.Add(new() { Value = input.MatchScore });
+        p.Add(new() { Value = input.LivenessScore });
+        p.Add(new() { Value = outcome.ToString(), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = policy.Version });
+        p.Add(new() { Value = policy.AcceptMatch });
+        p.Add(new() { Value = policy.RejectMatch });
+        p.Add(new() { Value = policy.AcceptLiveness });
+        p.Add(new() { Value = policy.RejectLiveness });
+        p.Add(new() { Value = (object?)location ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geography });
+        p.Add(new() { Value = (object?)input.Location?.AccuracyM ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
+        p.Add(new() { Value = (object?)photoId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        p.Add(new() { Value = (object?)input.Photo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+        p.Add(new() { Value = Guid.CreateVersion7() });
+        p.Add(new() { Value = ReviewDeadline, NpgsqlDbType = NpgsqlDbType.Interval });
+        p.Add(new() { Value = Guid.CreateVersion7() });
+        p.Add(new() { Value = "Face match failed. " + policy.Explain(input.MatchScore, input.LivenessScore), NpgsqlDbType = NpgsqlDbType.Text });
+
+        var row = await writer.WriteAsync(insert, ct);
+        if (row is null)
         {
-            if (photoId is not null)
-            {
-                insert.BatchCommands.Add(Command(
-                    "INSERT INTO photos (id, subject_id, kind, jpeg, created_at, legal_hold) VALUES ($1, $2, 'CheckIn', $3, $4, false)",
-                    photoId.Value, device.SubjectId, input.Photo!, now));
-            }
-
-            var location = input.Location is { } loc ? Data.Geometry.Point(loc.Lat, loc.Lon) : null;
-            var checkIn = new NpgsqlBatchCommand("""
-                INSERT INTO check_ins (id, event_id, subject_id, device_id, prompt_id, captured_at, received_at, match_score,
-                    liveness_score, outcome, policy_version, accept_match, reject_match, accept_liveness, reject_liveness,
-                    location, accuracy_m, photo_id, synthetic)
-                VALUES ($1, $2, $3, $4,
-                    coalesce($5, (SELECT p.id FROM prompts p WHERE p.subject_id = $3 AND p.status = 'Pending'
-                                  AND p.due_at <= $6 + interval '1 minute' AND p.window_ends_at >= $6 ORDER BY p.due_at LIMIT 1)),
-                    $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, false)
-                ON CONFLICT (event_id) DO NOTHING
-                RETURNING prompt_id
-                """);
-            checkIn.Parameters.Add(new() { Value = checkInId });
-            checkIn.Parameters.Add(new() { Value = input.EventId });
-            checkIn.Parameters.Add(new() { Value = device.SubjectId });
-            checkIn.Parameters.Add(new() { Value = device.Id });
-            checkIn.Parameters.Add(new() { Value = (object?)input.PromptId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            checkIn.Parameters.Add(new() { Value = input.CapturedAt });
-            checkIn.Parameters.Add(new() { Value = now });
-            checkIn.Parameters.Add(new() { Value = input.MatchScore });
-            checkIn.Parameters.Add(new() { Value = input.LivenessScore });
-            checkIn.Parameters.Add(new() { Value = outcome.ToString() });
-            checkIn.Parameters.Add(new() { Value = policy.Version });
-            checkIn.Parameters.Add(new() { Value = policy.AcceptMatch });
-            checkIn.Parameters.Add(new() { Value = policy.RejectMatch });
-            checkIn.Parameters.Add(new() { Value = policy.AcceptLiveness });
-            checkIn.Parameters.Add(new() { Value = policy.RejectLiveness });
-            checkIn.Parameters.Add(new() { Value = (object?)location ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geography });
-            checkIn.Parameters.Add(new() { Value = (object?)input.Location?.AccuracyM ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
-            checkIn.Parameters.Add(new() { Value = (object?)photoId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            insert.BatchCommands.Add(checkIn);
-
-            // Only the check-in's INSERT returns rows: the reader starts on its result.
-            await using var reader = await insert.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                // The eventId was stored before (or is being stored by a concurrent repeat, which the
-                // unique index made us wait for): answer with the first result, store nothing.
-                await reader.DisposeAsync();
-                await tx.RollbackAsync(ct);
-                return await FirstResultAsync(connection, input.EventId, ct);
-            }
-
-            var linkedPrompt = reader.IsDBNull(0) ? (Guid?)null : reader.GetGuid(0);
-            await reader.DisposeAsync();
-            await FollowUpAsync(connection, tx, checkInId, linkedPrompt, device, input, outcome, policy, now, ct);
-            await tx.CommitAsync(ct);
-
-            await live.CheckInReceivedAsync(
-                new CheckInReceived(checkInId, device.SubjectId, device.Id, linkedPrompt, input.CapturedAt, now, outcome,
-                    input.MatchScore, input.LivenessScore, policy.Version),
-                CancellationToken.None);
+            // The eventId was stored before (or by a concurrent repeat, which the unique index made
+            // us wait for): answer with the first result, store nothing.
+            return await FirstResultAsync(input.EventId, ct);
         }
 
+        var linkedPrompt = row[0] as Guid?;
+        // The writer answers after the commit: a page never sees something rolled back.
+        await live.CheckInReceivedAsync(
+            new CheckInReceived(checkInId, device.SubjectId, device.Id, linkedPrompt, input.CapturedAt, now, outcome,
+                input.MatchScore, input.LivenessScore, policy.Version),
+            CancellationToken.None);
         return Results.Json(new Response(checkInId, outcome.ToString()), statusCode: StatusCodes.Status202Accepted);
     }
 
-    /// <summary>The prompt is answered; a borderline check-in waits for a person; a failed one raises an alert.</summary>
-    private static async Task FollowUpAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid checkInId, Guid? promptId,
-        KnownDevice device, Input input, CheckInOutcome outcome, MatchingPolicy policy, DateTimeOffset now, CancellationToken ct)
+    private async Task<bool> PromptBelongsAsync(Guid promptId, Guid subjectId, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(connection, tx);
-        if (promptId is not null)
-        {
-            batch.BatchCommands.Add(Command(
-                "UPDATE prompts SET status = 'Answered', check_in_id = $1 WHERE id = $2 AND status IN ('Pending', 'Missed') AND check_in_id IS NULL",
-                checkInId, promptId.Value));
-        }
-
-        if (outcome == CheckInOutcome.Borderline)
-        {
-            batch.BatchCommands.Add(Command(
-                "INSERT INTO reviews (id, check_in_id, subject_id, created_at, due_by) VALUES ($1, $2, $3, $4, $5)",
-                Guid.CreateVersion7(), checkInId, device.SubjectId, now, now + ReviewDeadline));
-        }
-
-        if (outcome == CheckInOutcome.Failed)
-        {
-            batch.BatchCommands.Add(Command(
-                """
-                INSERT INTO alerts (id, subject_id, kind, state, episode_key, raised_at, summary, check_in_id, prompt_id)
-                VALUES ($1, $2, 'IdentityNotVerified', 'Open', $3, $4, $5, $6, $7)
-                ON CONFLICT (subject_id, kind, episode_key) DO NOTHING
-                """,
-                Guid.CreateVersion7(), device.SubjectId, "check-in:" + checkInId, now,
-                "Face match failed. " + policy.Explain(input.MatchScore, input.LivenessScore), checkInId, (object?)promptId ?? DBNull.Value));
-        }
-
-        batch.BatchCommands.Add(Command(
-            "UPDATE devices SET last_seen_at = greatest(coalesce(last_seen_at, $2), $2) WHERE id = $1",
-            device.Id, now));
-        await batch.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<bool> PromptBelongsAsync(NpgsqlConnection connection, Guid promptId, Guid subjectId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT 1 FROM prompts WHERE id = $1 AND subject_id = $2", connection);
+        await using var command = dataSource.CreateCommand("SELECT 1 FROM prompts WHERE id = $1 AND subject_id = $2");
         command.Parameters.AddWithValue(promptId);
         command.Parameters.AddWithValue(subjectId);
         return await command.ExecuteScalarAsync(ct) is not null;
     }
 
-    private static async Task<IResult> FirstResultAsync(NpgsqlConnection connection, Guid eventId, CancellationToken ct)
+    private async Task<IResult> FirstResultAsync(Guid eventId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT id, outcome FROM check_ins WHERE event_id = $1", connection);
+        await using var command = dataSource.CreateCommand("SELECT id, outcome FROM check_ins WHERE event_id = $1");
         command.Parameters.AddWithValue(eventId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -273,16 +252,5 @@ public sealed class SubmitCheckIn(
         }
 
         return Results.Json(new Response(reader.GetGuid(0), reader.GetString(1)), statusCode: StatusCodes.Status200OK);
-    }
-
-    internal static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 }

@@ -3,6 +3,7 @@ using Dashboard.Benchmarks;
 // dotnet run -c Release --project tests/Dashboard.Benchmarks -- <verb>
 var verbs = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["ingestion"] = IngestionBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
@@ -13,8 +14,3 @@ if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
 }
 
 return await run(args[1..]);
-
-namespace Dashboard.Benchmarks
-{
-    internal static class Verbs;
-}

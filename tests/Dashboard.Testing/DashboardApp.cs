@@ -43,6 +43,7 @@ public sealed class DashboardApp(string connectionString) : WebApplicationFactor
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
+        builder.UseContentRoot(Repository.Root);
         builder.UseSetting("ConnectionStrings:Dashboard", connectionString);
         builder.UseSetting("Database:Migrate", Migrate ? "true" : "false");
         builder.UseSetting("Database:SeedDemo", SeedDemo ? "true" : "false");

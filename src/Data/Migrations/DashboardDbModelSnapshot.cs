@@ -853,6 +853,10 @@ namespace Dashboard.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_prompts_subject_id_due_at");
 
+                    b.HasIndex(new[] { "SubjectId", "DueAt" }, "pending_by_subject")
+                        .HasDatabaseName("ix_prompts_pending_subject_id_due_at")
+                        .HasFilter("status = 'Pending'");
+
                     b.ToTable("prompts", (string)null);
                 });
 
@@ -1269,13 +1273,6 @@ namespace Dashboard.Data.Migrations
                         .HasForeignKey("PhotoId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_check_ins_photos_photo_id");
-
-                    b.HasOne("Dashboard.Data.Entities.PolicyVersion", null)
-                        .WithMany()
-                        .HasForeignKey("PolicyVersion")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_check_ins_policy_versions_policy_version");
 
                     b.HasOne("Dashboard.Data.Entities.Subject", null)
                         .WithMany()

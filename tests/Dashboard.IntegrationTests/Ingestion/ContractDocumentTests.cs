@@ -14,7 +14,7 @@ public class ContractDocumentTests(IngestionApp fixture) : IClassFixture<Ingesti
         using var client = fixture.App.CreateClient();
 
         var served = JsonNode.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
-        var checkedIn = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "openapi", "v1.json")));
+        var checkedIn = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "openapi", "v1.json")));
 
         Assert.True(JsonNode.DeepEquals(served, checkedIn),
             "docs/openapi/v1.json is out of date: start the app in Development and save /openapi/v1.json over it.");
@@ -39,16 +39,5 @@ public class ContractDocumentTests(IngestionApp fixture) : IClassFixture<Ingesti
         Assert.Contains(prompts.EnumerateArray(), p => p.GetProperty("promptId").GetGuid() == promptId && p.GetProperty("deviceId").GetString() == "demo-0030");
         Assert.Equal(HttpStatusCode.BadRequest, badRange.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/api/v1/prompts", UriKind.Relative))).StatusCode);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Dashboard.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Dashboard.sln not found above the test binaries.");
     }
 }
