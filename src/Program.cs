@@ -25,9 +25,10 @@ builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptio
     .PostConfigure(o => o.Enabled ??= databaseSource == DatabaseSourceKind.Embedded);
 builder.Services.AddHostedService<DemoTraffic>();
 builder.Services.AddSingleton<Dashboard.Features.Subjects.GetSubjects>();
+builder.Services.AddSingleton<Dashboard.Features.Board.GetDashboard>();
 var signInMode = builder.AddDashboardAuthentication();
 builder.AddIngestion();
-builder.Services.AddSingleton<ILiveNotifier, NullLiveNotifier>();
+builder.AddLive();
 builder.Services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<PromptScheduler>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PromptScheduler>());
@@ -52,7 +53,10 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Pages get a friendly page for 404 and the like; the hub and the APIs keep their bare status codes.
+app.UseWhen(
+    context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
+    pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -66,6 +70,7 @@ if (signInMode == SignInMode.Development)
 
 app.MapSignOut();
 app.MapIngestion();
+app.MapLive();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
