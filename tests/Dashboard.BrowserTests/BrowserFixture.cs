@@ -1,10 +1,11 @@
 using Dashboard.Testing;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Dashboard.BrowserTests;
 
 /// <summary>The app on real Kestrel with the demo service seeded, and Debian's Chromium driven by Playwright.</summary>
-public sealed class BrowserFixture : SeededApp
+public sealed class BrowserFixture : IngestionApp
 {
     private IPlaywright? _playwright;
 
@@ -32,9 +33,11 @@ public sealed class BrowserFixture : SeededApp
     }
 
     /// <summary>A fresh browser context signed in as a demo user, on the given page, once it is interactive.</summary>
-    public async Task<IPage> SignedInPageAsync(string login, string path = "/")
+    public Task<IPage> SignedInPageAsync(string login, string path = "/") => SignedInPageAsync(Browser, App.BaseAddress, login, path);
+
+    public static async Task<IPage> SignedInPageAsync(IBrowser browser, Uri baseAddress, string login, string path = "/")
     {
-        var context = await Browser.NewContextAsync(new() { BaseURL = App.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/account/dev-sign-in?user={login}&returnUrl={Uri.EscapeDataString(path)}");
         await WaitInteractiveAsync(page);
@@ -44,6 +47,29 @@ public sealed class BrowserFixture : SeededApp
     /// <summary>A click before the circuit is interactive is lost: wait for the layout's marker.</summary>
     public static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 20_000 });
+
+    /// <summary>Collects console errors and uncaught exceptions of a page.</summary>
+    public static List<string> CollectErrors(IPage page)
+    {
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        return errors;
+    }
+
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
+    }
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {
