@@ -22,7 +22,10 @@ trap cleanup EXIT
 
 echo "Starting a throwaway PostgreSQL in $work/pg"
 # Durability settings off: the cluster is thrown away after the run.
-PG_EXTRA_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" start_pg "$work"
+if ! PG_EXTRA_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" start_pg "$work"; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 redis_port=$(( 20000 + RANDOM % 20000 ))
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
@@ -43,7 +46,7 @@ for project in tests/*/; do
   echo "Running $name"
   log="$results/$name.log"
   dotnet test "$project" -c Release --no-build --nologo \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --blame-hang-timeout 5m \
     --results-directory "$results" >"$log" 2>&1
   code=$?
   grep -E "^\s*(Failed|Skipped) |Error Message|^\s+at Dashboard|Passed!|Failed!|Total tests" "$log" | head -n 200

@@ -43,7 +43,15 @@ var app = builder.Build();
 if (args.Contains("migrate"))
 {
     // The explicit migration command for Production: `dotnet Dashboard.dll migrate`.
-    await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None);
+    try
+    {
+        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None);
+    }
+    finally
+    {
+        app.Services.GetService<EmbeddedPostgres>()?.Stop();
+    }
+
     return;
 }
 

@@ -96,13 +96,19 @@ public sealed class AuditLog(IDbContextFactory<DashboardDb> dbFactory, TimeProvi
             row.EntityType,
             row.EntityId,
             row.Detail,
-        });
+        }, CanonicalJson);
         var content = Encoding.UTF8.GetBytes(canonical);
         var buffer = new byte[previousHash.Length + content.Length];
         previousHash.CopyTo(buffer, 0);
         content.CopyTo(buffer, previousHash.Length);
         return SHA256.HashData(buffer);
     }
+
+    /// <summary>
+    /// The canonical form escapes only what JSON requires (quotes, backslash, control characters), so it
+    /// does not change with the encoder's defaults in a later .NET version.
+    /// </summary>
+    private static readonly JsonSerializerOptions CanonicalJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>PostgreSQL keeps microseconds: hash exactly what is stored.</summary>
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset t) =>

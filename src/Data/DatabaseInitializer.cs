@@ -20,6 +20,7 @@ public sealed class DatabaseInitializer(
     LocationPartitions partitions,
     IngestKeys ingestKeys,
     IOptions<IngestionOptions> ingestion,
+    IHostEnvironment environment,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ public sealed class DatabaseInitializer(
             await seeder.SeedAsync(cancellationToken);
         }
 
-        if (!string.IsNullOrEmpty(ingestion.Value.DemoKey))
+        if (!string.IsNullOrEmpty(ingestion.Value.DemoKey) && environment.IsDevelopment() && options.Value.SeedDemo == true)
         {
             // The README's curl examples and the simulator use this key (Development settings only).
             await ingestKeys.CreateAsync("Demo device platform", ingestion.Value.DemoKey, cancellationToken);

@@ -51,20 +51,6 @@ public sealed class EmbeddedPostgres(string contentRoot, ILogger logger) : IDisp
             Run(binaries.InitDb, ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], asPostgres: true);
         }
 
-        if (Run(binaries.PgCtl, ["-D", dataDir, "status"], asPostgres: true, throwOnError: false) != 0)
-        {
-            var options = string.Create(
-                CultureInfo.InvariantCulture,
-                $"-p {Port} -c listen_addresses= -c unix_socket_directories={_clusterDir} -c max_connections=200");
-            Run(binaries.PgCtl, ["-D", dataDir, "-l", Path.Combine(_clusterDir, "postgres.log"), "-w", "-t", "60", "-o", options, "start"], asPostgres: true);
-            _startedByUs = true;
-            logger.LogInformation("Started the embedded PostgreSQL {Version} (socket in {Dir})", binaries.MajorVersion, _clusterDir);
-        }
-        else
-        {
-            logger.LogInformation("Reusing the embedded PostgreSQL already running in {Dir}", _clusterDir);
-        }
-
         var admin = new NpgsqlConnectionStringBuilder
         {
             Host = _clusterDir,
@@ -72,7 +58,33 @@ public sealed class EmbeddedPostgres(string contentRoot, ILogger logger) : IDisp
             Username = "postgres",
             Database = "postgres",
             Pooling = false,
+            Timeout = 5,
         };
+        var running = Run(binaries.PgCtl, ["-D", dataDir, "status"], asPostgres: true, throwOnError: false) == 0;
+        if (running && !Answers(admin.ConnectionString))
+        {
+            // postmaster.pid names a process that is not our server (a reused pid after a crash).
+            logger.LogWarning("The embedded PostgreSQL's pid file is stale; starting it afresh");
+            File.Delete(Path.Combine(dataDir, "postmaster.pid"));
+            running = false;
+        }
+
+        if (!running)
+        {
+            var options = string.Create(
+                CultureInfo.InvariantCulture,
+                $"-p {Port} -c listen_addresses= -c \"unix_socket_directories={_clusterDir}\" -c max_connections=200");
+            Run(binaries.PgCtl, ["-D", dataDir, "-l", Path.Combine(_clusterDir, "postgres.log"), "-w", "-t", "60", "-o", options, "start"], asPostgres: true);
+            _startedByUs = true;
+            logger.LogInformation("Started the embedded PostgreSQL {Version} (socket in {Dir})", binaries.MajorVersion, _clusterDir);
+        }
+        else
+        {
+            logger.LogInformation("Using the embedded PostgreSQL already running in {Dir}", _clusterDir);
+        }
+
+        // A cluster in our folder is ours to stop, whoever started it.
+        _startedByUs = true;
         EnsureDatabase(admin.ConnectionString);
         admin.Database = DatabaseName;
         admin.Pooling = true;
@@ -95,6 +107,20 @@ public sealed class EmbeddedPostgres(string contentRoot, ILogger logger) : IDisp
     }
 
     public void Dispose() => Stop();
+
+    private static bool Answers(string connectionString)
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
 
     private static void EnsureDatabase(string adminConnectionString)
     {
@@ -121,13 +147,17 @@ public sealed class EmbeddedPostgres(string contentRoot, ILogger logger) : IDisp
     private static string ChooseClusterDir(string contentRoot)
     {
         var inCheckout = Path.Combine(Path.GetFullPath(contentRoot), ".pgdata");
-        if (!Environment.IsPrivilegedProcess || PostgresUserCanReach(Path.GetFullPath(contentRoot)))
+        // A unix socket path holds at most 107 bytes: a deep checkout gets a short folder instead.
+        var socketFits = Encoding.UTF8.GetByteCount(Path.Combine(inCheckout, ".s.PGSQL.5432")) <= 100;
+        if (socketFits && (!Environment.IsPrivilegedProcess || PostgresUserCanReach(Path.GetFullPath(contentRoot))))
         {
             return inCheckout;
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inCheckout)))[..12];
-        return Path.Combine("/var/lib/postgresql", "dashboard-" + hash);
+        return Environment.IsPrivilegedProcess
+            ? Path.Combine("/var/lib/postgresql", "dashboard-" + hash)
+            : Path.Combine(Path.GetTempPath(), "dashboard-pg-" + hash);
     }
 
     private static bool PostgresUserCanReach(string dir)

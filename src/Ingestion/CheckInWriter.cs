@@ -70,8 +70,9 @@ public sealed class CheckInWriter : IAsyncDisposable
             {
                 await WriteGroupAsync(group);
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception ex)
             {
+                // Whatever went wrong, every caller gets an answer: each statement is tried alone.
                 if (group.Count > 1)
                 {
                     _logger.LogWarning(ex, "A group of {Count} check-ins failed; writing them one by one", group.Count);

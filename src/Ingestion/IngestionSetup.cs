@@ -21,6 +21,8 @@ public static class IngestionSetup
         builder.Services.AddSingleton<SubmitLocations>();
         builder.Services.AddSingleton<SubmitDeviceEvent>();
         builder.Services.AddSingleton<GetDevicePrompts>();
+        // Numbers are numbers: the contract does not accept "0.9" for 0.9, and the document must not say it does.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         builder.Services.AddOpenApi("v1", o =>
         {
             o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
@@ -44,6 +46,21 @@ public static class IngestionSetup
             .RequireClaim(IngestKeyAuthentication.ClientIdClaim));
     }
 
+    /// <summary>
+    /// Describes the JSON body in the OpenAPI document only. (Accepts() would also make routing refuse
+    /// other content types itself, before the ingest key is checked and without a problem body.)
+    /// </summary>
+    private static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct);
+            operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        });
+
     private static RouteHandlerBuilder WithErrors(this RouteHandlerBuilder endpoint, params int[] more)
     {
         endpoint.ProducesValidationProblem()
@@ -66,20 +83,20 @@ public static class IngestionSetup
         v1.MapPost("/checkins", (HttpContext http, SubmitCheckIn handler) => handler.HandleAsync(http))
             .WithName("SubmitCheckIn")
             .WithSummary("Submit one check-in (idempotent on eventId)")
-            .Accepts<CheckInRequest>("application/json")
+            .WithJsonBody<CheckInRequest>()
             .Produces<SubmitCheckIn.Response>(StatusCodes.Status202Accepted)
             .Produces<SubmitCheckIn.Response>(StatusCodes.Status200OK)
             .WithErrors(StatusCodes.Status404NotFound);
         v1.MapPost("/locations", (HttpContext http, SubmitLocations handler) => handler.HandleAsync(http))
             .WithName("SubmitLocations")
             .WithSummary("Submit a batch of up to 10,000 location fixes")
-            .Accepts<LocationFixRequest[]>("application/json")
+            .WithJsonBody<LocationFixRequest[]>()
             .Produces<SubmitLocations.Response>(StatusCodes.Status202Accepted)
             .WithErrors();
         v1.MapPost("/device-events", (HttpContext http, SubmitDeviceEvent handler) => handler.HandleAsync(http))
             .WithName("SubmitDeviceEvent")
             .WithSummary("Submit one device event (idempotent on eventId)")
-            .Accepts<DeviceEventRequest>("application/json")
+            .WithJsonBody<DeviceEventRequest>()
             .Produces<SubmitDeviceEvent.Response>(StatusCodes.Status202Accepted)
             .Produces<SubmitDeviceEvent.Response>(StatusCodes.Status200OK)
             .WithErrors(StatusCodes.Status404NotFound);

@@ -39,6 +39,20 @@ public sealed partial class JsonFields(JsonElement element, string pathPrefix, D
         return false;
     }
 
+    /// <summary>A string value, or null (with an error) when it holds invalid Unicode such as a lone surrogate.</summary>
+    private string? ReadString(string name, JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            Error(name, "Must be valid Unicode text.");
+            return null;
+        }
+    }
+
     public Guid? Uuid(string name, bool required)
     {
         if (!TryGet(name, out var value))
@@ -51,9 +65,18 @@ public sealed partial class JsonFields(JsonElement element, string pathPrefix, D
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String && Guid.TryParseExact(value.GetString(), "D", out var id) && id != Guid.Empty)
+        if (value.ValueKind == JsonValueKind.String)
         {
-            return id;
+            var text = ReadString(name, value);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (Guid.TryParseExact(text, "D", out var id) && id != Guid.Empty)
+            {
+                return id;
+            }
         }
 
         Error(name, "Must be a UUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301.");
@@ -78,7 +101,12 @@ public sealed partial class JsonFields(JsonElement element, string pathPrefix, D
             return null;
         }
 
-        var text = value.GetString()!;
+        var text = ReadString(name, value);
+        if (text is null)
+        {
+            return null;
+        }
+
         if (required && string.IsNullOrWhiteSpace(text))
         {
             Error(name, "Must not be empty.");
@@ -161,9 +189,13 @@ public sealed partial class JsonFields(JsonElement element, string pathPrefix, D
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.String
-            || !Rfc3339().IsMatch(value.GetString()!)
-            || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+        var text = value.ValueKind == JsonValueKind.String ? ReadString(name, value) : null;
+        if (value.ValueKind == JsonValueKind.String && text is null)
+        {
+            return null;
+        }
+
+        if (!TryParseRfc3339(text, out var at))
         {
             Error(name, "Must be an RFC 3339 timestamp with an offset, such as 2026-11-27T14:05:00Z.");
             return null;
@@ -206,6 +238,15 @@ public sealed partial class JsonFields(JsonElement element, string pathPrefix, D
         return new JsonFields(value, PathOf(name), errors, now);
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    /// <summary>RFC 3339 date-time with an offset (Z or ±hh:mm), nothing before or after it.</summary>
+    public static bool TryParseRfc3339(string? text, out DateTimeOffset at)
+    {
+        at = default;
+        return text is not null
+            && Rfc3339().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out at);
+    }
+
+    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex Rfc3339();
 }

@@ -44,7 +44,6 @@ public sealed class LocationWriter(NpgsqlDataSource dataSource, LocationPartitio
             {
                 await CopyAsync(connection, "location_pings", fixes, now, ct);
                 inserted = fixes.Count;
-                await UpdateDevicesAsync(connection, fixes, now, ct);
                 await tx.CommitAsync(ct);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -70,9 +69,10 @@ public sealed class LocationWriter(NpgsqlDataSource dataSource, LocationPartitio
                 inserted = await insert.ExecuteNonQueryAsync(ct);
             }
 
-            await UpdateDevicesAsync(connection, fixes, now, ct);
             await tx.CommitAsync(ct);
         }
+
+        await UpdateDevicesAsync(connection, fixes, now, ct);
 
         var latest = fixes
             .GroupBy(f => f.DeviceId, StringComparer.Ordinal)
@@ -119,10 +119,39 @@ public sealed class LocationWriter(NpgsqlDataSource dataSource, LocationPartitio
         await importer.CompleteAsync(ct);
     }
 
-    /// <summary>Each device's newest fix, battery and last-seen time, never moved backwards by a late batch.</summary>
+    /// <summary>
+    /// Each device's newest fix, battery and last-seen time, never moved backwards by a late batch. In a
+    /// short transaction of its own after the fixes committed, locking the rows in id order so that
+    /// concurrent batches over the same devices cannot deadlock; retried once if they still collide.
+    /// </summary>
     private static async Task UpdateDevicesAsync(NpgsqlConnection connection, IReadOnlyList<LocationFix> fixes, DateTimeOffset now, CancellationToken ct)
     {
-        var latest = fixes.GroupBy(f => f.DeviceId, StringComparer.Ordinal).Select(g => g.MaxBy(f => f.At)!).ToList();
+        var latest = fixes.GroupBy(f => f.DeviceId, StringComparer.Ordinal).Select(g => g.MaxBy(f => f.At)!)
+            .OrderBy(f => f.DeviceId, StringComparer.Ordinal).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await using (var lockRows = new NpgsqlCommand("SELECT 1 FROM devices WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", connection, tx))
+                {
+                    lockRows.Parameters.AddWithValue(latest.Select(f => f.DeviceId).ToArray());
+                    await lockRows.ExecuteNonQueryAsync(ct);
+                }
+
+                await UpdateDeviceRowsAsync(connection, tx, latest, now, ct);
+                await tx.CommitAsync(ct);
+                return;
+            }
+            catch (PostgresException ex) when (attempt < 3 && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                // Try again: the fixes themselves are already stored.
+            }
+        }
+    }
+
+    private static async Task UpdateDeviceRowsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<LocationFix> latest, DateTimeOffset now, CancellationToken ct)
+    {
         await using var command = new NpgsqlCommand("""
             UPDATE devices d SET
                 last_fix_at = greatest(coalesce(d.last_fix_at, u.at), u.at),
@@ -130,7 +159,7 @@ public sealed class LocationWriter(NpgsqlDataSource dataSource, LocationPartitio
                 last_seen_at = greatest(coalesce(d.last_seen_at, $4), $4)
             FROM unnest($1::text[], $2::timestamptz[], $3::int[]) AS u(id, at, battery)
             WHERE d.id = u.id
-            """, connection);
+            """, connection, tx);
         command.Parameters.AddWithValue(latest.Select(f => f.DeviceId).ToArray());
         command.Parameters.AddWithValue(latest.Select(f => f.At).ToArray());
         command.Parameters.AddWithValue(latest.Select(f => (int?)f.BatteryPct).ToArray());

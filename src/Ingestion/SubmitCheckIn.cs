@@ -106,7 +106,8 @@ public sealed class SubmitCheckIn(
         var base64 = f.Text(name, required: false, maxLength: ((IngestionOptions.MaxPhotoBytes + 2) / 3 * 4) + 4);
         if (base64 is null)
         {
-            if (f.TryGet(name, out var v) && v.ValueKind == JsonValueKind.String)
+            // Text() refused it; say "too large" only when that was the reason.
+            if (f.TryGet(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetStringLengthSafe() > ((IngestionOptions.MaxPhotoBytes + 2) / 3 * 4) + 4)
             {
                 f.Error(name, "Is over 1 MiB: photos must be at most 1,048,576 bytes.");
             }
@@ -252,5 +253,21 @@ public sealed class SubmitCheckIn(
         }
 
         return Results.Json(new Response(reader.GetGuid(0), reader.GetString(1)), statusCode: StatusCodes.Status200OK);
+    }
+}
+
+internal static class JsonElementExtensions
+{
+    /// <summary>The length of a string value, or 0 when it cannot be read as text.</summary>
+    public static int GetStringLengthSafe(this JsonElement element)
+    {
+        try
+        {
+            return element.GetString()?.Length ?? 0;
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
     }
 }

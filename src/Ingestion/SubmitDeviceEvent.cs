@@ -44,7 +44,13 @@ public sealed class SubmitDeviceEvent(
             var at = f.Timestamp("at", required: true, TimeSpan.FromDays(options.Value.MaxAgeDays));
             var kindText = f.Text("kind", required: true, maxLength: 32);
             DeviceEventKind kind = default;
-            if (kindText is not null && (!Enum.TryParse(kindText, ignoreCase: true, out kind) || !Enum.IsDefined(kind) || int.TryParse(kindText, out _)))
+            // Exactly one of the names: Enum.TryParse would also take numbers and comma lists.
+            var known = Enum.GetNames<DeviceEventKind>().FirstOrDefault(n => string.Equals(n, kindText, StringComparison.OrdinalIgnoreCase));
+            if (known is not null)
+            {
+                kind = Enum.Parse<DeviceEventKind>(known);
+            }
+            else if (kindText is not null)
             {
                 f.Error("kind", "Must be one of: " + string.Join(", ", Enum.GetNames<DeviceEventKind>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])) + ".");
             }

@@ -3,6 +3,7 @@ using Dashboard.Audit;
 using Dashboard.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -67,7 +68,7 @@ public static class DevSignIn
 
     /// <summary>Only paths of this site: never an open redirect.</summary>
     internal static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+        !string.IsNullOrEmpty(url) && Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(url);
 }
 
 public static class SignOutEndpoint
@@ -82,5 +83,5 @@ public static class SignOutEndpoint
 
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect("/account/signed-out");
-        }).AllowAnonymous();
+        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
 }

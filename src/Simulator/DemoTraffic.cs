@@ -53,12 +53,22 @@ public sealed class DemoTraffic(
             return;
         }
 
-        using var http = new HttpClient { BaseAddress = BaseAddress(), Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = BaseAddress(), Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", key);
-        var devices = await LoadDevicesAsync(stoppingToken);
-        logger.LogInformation("Simulating {Count} devices against {Url}", devices.Count, http.BaseAddress);
+        List<SimulatedDevice> devices;
+        try
+        {
+            devices = await LoadDevicesAsync(stoppingToken);
+            logger.LogInformation("Simulating {Count} devices against {Url}", devices.Count, http.BaseAddress);
+            await BackfillAsync(http, devices, stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Demo traffic is a convenience: its failure must never stop the dashboard.
+            logger.LogWarning(ex, "The simulator could not start; the dashboard runs without demo traffic");
+            return;
+        }
 
-        await BackfillAsync(http, devices, stoppingToken);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FixIntervalSeconds), clock);
         do
         {
@@ -68,7 +78,7 @@ public sealed class DemoTraffic(
                 await SendFixesAsync(http, devices, now, stoppingToken);
                 await AnswerPromptsAsync(http, devices, now, stoppingToken);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("Simulator round failed: {Message}", ex.Message);
             }
@@ -98,14 +108,19 @@ public sealed class DemoTraffic(
 
             if (batch.Count >= 9_000)
             {
-                (await http.PostAsJsonAsync("/api/v1/locations", batch, ct)).Dispose();
+                using (var response = await http.PostAsJsonAsync("/api/v1/locations", batch, ct))
+                {
+                    response.EnsureSuccessStatusCode();
+                }
+
                 batch.Clear();
             }
         }
 
         if (batch.Count > 0)
         {
-            (await http.PostAsJsonAsync("/api/v1/locations", batch, ct)).Dispose();
+            using var response = await http.PostAsJsonAsync("/api/v1/locations", batch, ct);
+            response.EnsureSuccessStatusCode();
         }
 
         var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");

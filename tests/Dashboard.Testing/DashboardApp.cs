@@ -23,8 +23,12 @@ public sealed class DashboardApp(string connectionString) : WebApplicationFactor
     /// <summary>The address Kestrel listens on (after <see cref="Start"/>).</summary>
     public Uri BaseAddress { get; private set; } = new("http://localhost");
 
+    /// <summary>When <see cref="Start"/> was called (before any hosted service ran).</summary>
+    public DateTimeOffset StartedAt { get; private set; }
+
     public DashboardApp Start()
     {
+        StartedAt = DateTimeOffset.UtcNow;
         if (Kestrel)
         {
             UseKestrel(0);

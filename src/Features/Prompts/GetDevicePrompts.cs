@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 
 namespace Dashboard.Features.Prompts;
@@ -52,12 +51,12 @@ public sealed class GetDevicePrompts(NpgsqlDataSource dataSource, TimeProvider c
             return fallback;
         }
 
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        if (Ingestion.JsonFields.TryParseRfc3339(value, out var parsed))
         {
             return parsed.ToUniversalTime();
         }
 
-        errors[name] = ["Must be an RFC 3339 timestamp."];
+        errors[name] = ["Must be an RFC 3339 timestamp with an offset, such as 2026-11-27T14:05:00Z."];
         return fallback;
     }
 }

@@ -17,6 +17,7 @@ public class DeviceEventIngestionTests(IngestionApp fixture) : IClassFixture<Ing
     [Theory]
     [InlineData("kind", "explode", null, "Must be one of: strapTamper, lowBattery, noGpsFix, signalLost, powerOff, powerOn, charging.")]
     [InlineData("kind", "3", null, "Must be one of: strapTamper, lowBattery, noGpsFix, signalLost, powerOff, powerOn, charging.")]
+    [InlineData("kind", "strapTamper, lowBattery", null, "Must be one of: strapTamper, lowBattery, noGpsFix, signalLost, powerOff, powerOn, charging.")]
     [InlineData("at", "strapTamper", "2026-13-45T99:00:00Z", "Must be an RFC 3339 timestamp with an offset, such as 2026-11-27T14:05:00Z.")]
     [InlineData("at", "strapTamper", "2001-01-01T00:00:00Z", "Is older than the 30-day acceptance window.")]
     public async Task A_bad_field_is_refused_with_400_naming_it_and_nothing_is_stored(string field, string kind, string? at, string message)

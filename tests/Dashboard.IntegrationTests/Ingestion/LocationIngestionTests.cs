@@ -89,6 +89,22 @@ public class LocationIngestionTests(IngestionApp fixture) : IClassFixture<Ingest
     }
 
     [Fact]
+    public async Task Concurrent_batches_over_the_same_devices_in_different_orders_are_all_accepted()
+    {
+        var devices = Enumerable.Range(40, 12).Select(i => $"demo-{i:0000}").ToList();
+        var start = DateTimeOffset.UtcNow.AddHours(-2);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(batch =>
+        {
+            var order = batch % 2 == 0 ? devices : Enumerable.Reverse(devices).ToList();
+            return PostAsync(order.Select((d, i) => Fix(d, start.AddSeconds((batch * 100) + i))));
+        }));
+
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.Accepted, r.Status));
+        Assert.Equal(16 * 12, results.Sum(r => r.Body!.Accepted));
+    }
+
+    [Fact]
     public async Task A_batch_of_ten_thousand_fixes_over_three_days_lands_in_the_right_daily_partitions()
     {
         // 10,000 fixes at 30 s intervals span about 3.5 days, ending now.

@@ -74,7 +74,8 @@ public class SignInTests(SeededApp fixture) : IClassFixture<SeededApp>
         var html = await client.GetStringAsync(new Uri("/", UriKind.Relative));
 
         Assert.Contains("Amira Hassan", html, StringComparison.Ordinal);
-        Assert.Contains("data-testid=\"caseload-count\" class=\"mud-typography mud-typography-h4\">10<", html, StringComparison.Ordinal);
+        // The day's grid has a row per person in the caseload: ten.
+        Assert.Equal(10, System.Text.RegularExpressions.Regex.Count(html, "<tr data-subject-id="));
         foreach (var nav in new[] { "Dashboard", "Subjects", "Reviews", "Alerts", "Breaches", "Map", "Reports", "Audit" })
         {
             Assert.Contains($">{nav}</", html, StringComparison.Ordinal);
