@@ -26,6 +26,8 @@ builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptio
 builder.Services.AddHostedService<DemoTraffic>();
 builder.Services.AddSingleton<Dashboard.Features.Subjects.GetSubjects>();
 builder.Services.AddSingleton<Dashboard.Features.Board.GetDashboard>();
+builder.Services.AddSingleton<Dashboard.Features.CheckIns.GetCheckIn>();
+builder.Services.AddSingleton<Dashboard.Features.Subjects.GetSubject>();
 var signInMode = builder.AddDashboardAuthentication();
 builder.AddIngestion();
 builder.AddLive();

@@ -4,6 +4,7 @@ using Dashboard.Benchmarks;
 var verbs = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["ingestion"] = IngestionBenchmark.RunAsync,
+    ["live"] = LiveBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
