@@ -30,6 +30,8 @@ public sealed class DemoTraffic(
 
     private sealed record PromptDto(Guid PromptId, string DeviceId, DateTimeOffset DueAt, DateTimeOffset WindowEndsAt, string Origin);
 
+    private const int PhotoVariations = 6;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Person, int Variation), byte[]> _photos = new();
     private readonly Dictionary<Guid, DateTimeOffset?> _answerAt = [];
     private readonly Dictionary<string, DateOnly> _lowBatteryReported = new(StringComparer.Ordinal);
     private readonly HashSet<string> _withoutGps = new(StringComparer.Ordinal);
@@ -128,15 +130,18 @@ public sealed class DemoTraffic(
         var from = Uri.EscapeDataString(midnight.ToString("O"));
         var to = Uri.EscapeDataString(now.ToString("O"));
         var byDevice = devices.ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
+        var due = new List<(SimulatedDevice Device, Guid PromptId, DateTimeOffset At)>();
         foreach (var prompt in await http.GetFromJsonAsync<List<PromptDto>>($"/api/v1/prompts?from={from}&to={to}", ct) ?? [])
         {
-            var answerAt = AnswerTime(prompt);
-            if (answerAt is { } at && at <= now && byDevice.TryGetValue(prompt.DeviceId, out var device))
+            if (AnswerTime(prompt) is { } at && at <= now && byDevice.TryGetValue(prompt.DeviceId, out var device))
             {
                 _answerAt[prompt.PromptId] = null;
-                await PostCheckInAsync(http, device, prompt.PromptId, at, ct);
+                due.Add((device, prompt.PromptId, at));
             }
         }
+
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (item, token) => await PostCheckInAsync(http, item.Device, item.PromptId, item.At, token));
 
         logger.LogInformation("Simulator backfilled the last 24 hours of fixes and today's earlier prompts");
     }
@@ -280,7 +285,7 @@ public sealed class DemoTraffic(
     private async Task PostCheckInAsync(HttpClient http, SimulatedDevice device, Guid promptId, DateTimeOffset now, CancellationToken ct)
     {
         var roll = Unit(promptId.ToString(), 2);
-        var variation = (int)(Unit(promptId.ToString(), 3) * 1000);
+        var variation = (int)(Unit(promptId.ToString(), 3) * PhotoVariations);
         double match, liveness;
         var impostor = false;
         if (roll < 0.85)
@@ -298,7 +303,9 @@ public sealed class DemoTraffic(
         }
 
         var fix = device.Movement.At(now);
-        var photo = SyntheticFace.Render(impostor ? device.PersonSeed + 1000 : device.PersonSeed, variation);
+        var person = impostor ? device.PersonSeed + 1000 : device.PersonSeed;
+        // Rendering a face costs tens of milliseconds: a few variations per person, drawn once, are plenty.
+        var photo = _photos.GetOrAdd((person, variation), key => SyntheticFace.Render(key.Person, key.Variation));
         using var response = await http.PostAsJsonAsync("/api/v1/checkins", new
         {
             eventId = StableGuid(promptId.ToString(), 0),
