@@ -49,6 +49,11 @@ public sealed class DatabaseInitializer(
     public async Task MigrateAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // EF Core logs an error when it first reads a history table that is not there yet; an empty
+        // database is not an error, so create the (standard) table first.
+        await db.Database.ExecuteSqlRawAsync(
+            "CREATE TABLE IF NOT EXISTS __ef_migrations_history (migration_id character varying(150) NOT NULL PRIMARY KEY, product_version character varying(32) NOT NULL)",
+            ct);
         await db.Database.MigrateAsync(ct);
         var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToList();
         logger.LogInformation("Database schema at migration {Migration}", applied.LastOrDefault());
