@@ -72,6 +72,8 @@ public sealed class LiveClient(
                     o.AccessTokenProvider = () => Task.FromResult<string?>(tokens.Mint(user));
                     o.Transports = HttpTransportType.WebSockets;
                     o.SkipNegotiation = true;
+                    o.ApplicationMaxBufferSize = LiveSetup.BufferBytes;
+                    o.TransportMaxBufferSize = LiveSetup.BufferBytes;
                 })
                 .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
                 .WithAutomaticReconnect(new KeepTrying())

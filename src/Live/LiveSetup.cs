@@ -37,6 +37,13 @@ public static class LiveSetup
             .RequireRole(Enum.GetNames<Domain.StaffRole>()));
     }
 
+    /// <summary>Messages are small summaries: small buffers keep an open dashboard cheap.</summary>
+    public const int BufferBytes = 8 * 1024;
+
     public static void MapLive(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapHub<LiveHub>(HubPath);
+        endpoints.MapHub<LiveHub>(HubPath, o =>
+        {
+            o.ApplicationMaxBufferSize = BufferBytes;
+            o.TransportMaxBufferSize = BufferBytes;
+        });
 }

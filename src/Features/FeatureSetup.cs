@@ -1,0 +1,23 @@
+using Dashboard.Features.Board;
+using Dashboard.Features.CheckIns;
+using Dashboard.Features.Reviews;
+using Dashboard.Features.Subjects;
+
+namespace Dashboard.Features;
+
+public static class FeatureSetup
+{
+    /// <summary>The use cases the pages call: plain classes, one per use case, each with its own short-lived DbContext.</summary>
+    public static void AddFeatures(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<GetSubjects>();
+        builder.Services.AddSingleton<GetSubject>();
+        builder.Services.AddSingleton<GetDashboard>();
+        builder.Services.AddSingleton<GetCheckIn>();
+        builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ListPendingReviews>();
+        builder.Services.AddSingleton<ClaimReview>();
+        builder.Services.AddSingleton<DecideReview>();
+    }
+}
