@@ -3,6 +3,7 @@ using Dashboard.Components;
 using Dashboard.Data;
 using Dashboard.Domain;
 using Dashboard.Features;
+using Dashboard.Features.Photos;
 using Dashboard.Features.Prompts;
 using Dashboard.Health;
 using Dashboard.Ingestion;
@@ -79,6 +80,7 @@ if (signInMode == SignInMode.Development)
 app.MapSignOut();
 app.MapIngestion();
 app.MapLive();
+app.MapPhotos();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -19,5 +19,6 @@ public static class FeatureSetup
         builder.Services.AddSingleton<ListPendingReviews>();
         builder.Services.AddSingleton<ClaimReview>();
         builder.Services.AddSingleton<DecideReview>();
+        builder.Services.AddSingleton<GetReview>();
     }
 }

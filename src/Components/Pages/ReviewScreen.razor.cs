@@ -1,0 +1,183 @@
+using Dashboard.Domain;
+using Dashboard.Features.Reviews;
+using Dashboard.Security;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
+
+namespace Dashboard.Components.Pages;
+
+/// <summary>
+/// Deciding one borderline check-in. Opening it claims it; leaving releases it. One key per decision
+/// (1 to 4), then a confirmation with the reason; Escape goes back.
+/// </summary>
+public sealed partial class ReviewScreen
+{
+    private static readonly (string Key, ReviewDecision Decision)[] Choices =
+    [
+        ("1", ReviewDecision.SamePersonNoConcern),
+        ("2", ReviewDecision.SamePersonWithConcern),
+        ("3", ReviewDecision.NotSamePerson),
+        ("4", ReviewDecision.CannotTell),
+    ];
+
+    private GetReview.Details? _details;
+    private List<BreadcrumbItem> _crumbs = [];
+    private CurrentUser? _user;
+    private bool _mine;
+    private bool _zoom;
+    private ReviewDecision? _pending;
+    private string? _reason;
+    private string? _message;
+    private Severity _messageSeverity = Severity.Info;
+    private ElementReference _keyTarget;
+    private ElementReference _reasonBox;
+    private bool _focusKeys;
+    private bool _focusReason;
+
+    [Parameter]
+    public Guid CheckInId { get; set; }
+
+    [Inject]
+    private GetReview GetReview { get; set; } = default!;
+
+    [Inject]
+    private ClaimReview Claims { get; set; } = default!;
+
+    [Inject]
+    private DecideReview Decide { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private bool CanConfirm => _pending == ReviewDecision.SamePersonNoConcern || !string.IsNullOrWhiteSpace(_reason);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _user = CurrentUser.From((await AuthState).User);
+        if (_user is null || await LoadAsync() is null)
+        {
+            Navigation.NotFound();
+            return;
+        }
+
+        // Claim only from the interactive circuit: the prerender must not hold a claim nobody releases.
+        if (RendererInfo.IsInteractive && _details!.Decision is null)
+        {
+            var result = await Claims.ClaimAsync(CheckInId, _user, CancellationToken.None);
+            _mine = result is ReviewResult.Done;
+            if (result is ReviewResult.Refused refused)
+            {
+                Show(refused.Message, Severity.Warning);
+            }
+
+            await LoadAsync();
+            _focusKeys = true;
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_focusReason)
+        {
+            _focusReason = false;
+            await _reasonBox.FocusAsync();
+        }
+        else if (_focusKeys && _details is not null)
+        {
+            _focusKeys = false;
+            await _keyTarget.FocusAsync();
+        }
+    }
+
+    private async Task<GetReview.Details?> LoadAsync()
+    {
+        _details = await GetReview.HandleAsync(CheckInId, _user!, CancellationToken.None);
+        if (_details is not null)
+        {
+            _crumbs = [new BreadcrumbItem("Reviews", "/reviews"), new BreadcrumbItem(_details.SubjectName, null, disabled: true)];
+        }
+
+        return _details;
+    }
+
+    private async Task OnKeyAsync(KeyboardEventArgs e)
+    {
+        if (_pending is not null)
+        {
+            if (e.Key == "Escape")
+            {
+                Cancel();
+            }
+            else if (e.Key == "Enter" && (e.CtrlKey || _pending == ReviewDecision.SamePersonNoConcern) && CanConfirm)
+            {
+                await ConfirmAsync();
+            }
+
+            return;
+        }
+
+        if (_mine && _details?.Decision is null && Choices.FirstOrDefault(c => c.Key == e.Key) is { Key: not null } choice)
+        {
+            Choose(choice.Decision);
+        }
+    }
+
+    private void Choose(ReviewDecision decision)
+    {
+        _pending = decision;
+        _reason = null;
+        _focusReason = true;
+    }
+
+    private void Cancel()
+    {
+        _pending = null;
+        _reason = null;
+        _focusKeys = true;
+    }
+
+    private async Task ConfirmAsync()
+    {
+        if (_pending is not { } decision || _user is null || !CanConfirm)
+        {
+            return;
+        }
+
+        var result = await Decide.HandleAsync(new DecideReview.Command(CheckInId, decision, _reason), _user, CancellationToken.None);
+        switch (result)
+        {
+            case ReviewResult.Done:
+                Show($"Decided: {ReviewRules.Describe(decision)}.", Severity.Success);
+                _mine = false;
+                break;
+            case ReviewResult.Refused refused:
+                Show(refused.Message, Severity.Error);
+                break;
+            default:
+                Navigation.NotFound();
+                return;
+        }
+
+        _pending = null;
+        await LoadAsync();
+    }
+
+    private void Show(string message, Severity severity)
+    {
+        _message = message;
+        _messageSeverity = severity;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_mine && _user is not null && _details?.Decision is null)
+        {
+            await Claims.ReleaseAsync(CheckInId, _user, CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Dashboard.Testing;
+using Microsoft.Playwright;
+
+namespace Dashboard.BrowserTests.Reviews;
+
+public class ReviewTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task An_officer_decides_not_the_same_person_by_keyboard_and_the_supervisor_sees_the_claim_live()
+    {
+        var photo = Convert.ToBase64String(Dashboard.Simulator.SyntheticFace.Render(1001, 3));
+        using var partner = fixture.Partner();
+        var posted = await partner.PostAsync(new Uri("/api/v1/checkins", UriKind.Relative), IngestionApp.Json(
+            $$"""{"eventId":"{{Guid.NewGuid()}}","deviceId":"demo-0019","capturedAt":"{{IngestionApp.Now()}}","matchScore":0.66,"livenessScore":0.9,"photoJpegBase64":"{{photo}}"}"""));
+        posted.EnsureSuccessStatusCode();
+        var checkInId = System.Text.Json.JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("checkInId").GetGuid();
+
+        var supervisor = await fixture.SignedInPageAsync("supervisor1", "/reviews");
+        var row = supervisor.Locator($"tr[data-checkin-id='{checkInId}']");
+        await Assertions.Expect(row.GetByTestId("claimed-by")).ToHaveTextAsync("—");
+
+        var officer = await fixture.SignedInPageAsync("officer1", "/reviews");
+        var errors = BrowserFixture.CollectErrors(officer);
+        await officer.Locator($"tr[data-checkin-id='{checkInId}'] a").ClickAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Heading, new() { Name = "Why this is borderline" })).ToBeVisibleAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Img, new() { Name = "Photo taken at the check-in", Exact = false })).ToBeVisibleAsync();
+
+        // The supervisor's queue shows the claim without reload.
+        await Assertions.Expect(row.GetByTestId("claimed-by")).ToHaveTextAsync("Amira Hassan", new() { Timeout = 5_000 });
+
+        await BrowserFixture.AssertAccessibleAsync(officer);
+        await BrowserFixture.ScreenshotAsync(officer, "review-screen");
+        await officer.Keyboard.PressAsync("3");
+        await Assertions.Expect(officer.GetByTestId("pending-decision")).ToContainTextAsync("Not the same person");
+        await officer.Keyboard.TypeAsync("Different face shape and hair; not the enrolled person.");
+        await officer.Keyboard.PressAsync("Control+Enter");
+
+        await Assertions.Expect(officer.GetByTestId("review-message")).ToHaveTextAsync("Decided: Not the same person.");
+        await Assertions.Expect(officer.GetByTestId("decision")).ToContainTextAsync("Not the same person — decided by Amira Hassan");
+        Assert.Equal(1, await Sql.CountAsync(fixture.App.ConnectionString,
+            "SELECT count(*) FROM alerts WHERE check_in_id = $1 AND kind = 'IdentityNotVerified' AND state = 'Open'", checkInId));
+        await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public async Task The_review_queue_passes_an_accessibility_scan()
+    {
+        await fixture.PostCheckInAsync("demo-0025", match: 0.7);
+        var page = await fixture.SignedInPageAsync("officer1", "/reviews");
+
+        await Assertions.Expect(page.GetByTestId("review-queue")).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "review-queue");
+    }
+}
