@@ -133,35 +133,13 @@ public static class IngestionBenchmark
         var total = ratePerSecond * seconds;
         var bodies = Enumerable.Range(0, total).Select(i => CheckInBody(devices[i % devices.Count].Id)).ToList();
         var latencies = new double[total];
-        var tasks = new List<Task>(total);
-        var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < total; i++)
+        await OpenLoop.RunAsync(total, ratePerSecond, async index =>
         {
-            var due = start + (long)(i * (double)Stopwatch.Frequency / ratePerSecond);
-            while (Stopwatch.GetTimestamp() < due)
-            {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.FromMilliseconds(2))
-                {
-                    await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
-                }
-                else
-                {
-                    Thread.SpinWait(50);
-                }
-            }
-
-            var index = i;
-            tasks.Add(Task.Run(async () =>
-            {
-                var sent = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsync(new Uri("/api/v1/checkins", UriKind.Relative), Content(bodies[index]));
-                response.EnsureSuccessStatusCode();
-                latencies[index] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-            }));
-        }
-
-        await Task.WhenAll(tasks);
+            var sent = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsync(new Uri("/api/v1/checkins", UriKind.Relative), Content(bodies[index]));
+            response.EnsureSuccessStatusCode();
+            latencies[index] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+        });
         return [.. latencies];
     }
 

@@ -315,30 +315,7 @@ public static class LiveBenchmark
     {
         var total = ratePerSecond * seconds;
         var results = new Posted[total];
-        var tasks = new List<Task>(total);
-        var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < total; i++)
-        {
-            var due = start + (long)(i * (double)Stopwatch.Frequency / ratePerSecond);
-            while (Stopwatch.GetTimestamp() < due)
-            {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.FromMilliseconds(2))
-                {
-                    await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
-                }
-                else
-                {
-                    Thread.SpinWait(50);
-                }
-            }
-
-            var index = i;
-            var device = deviceFor(i);
-            tasks.Add(Task.Run(async () => results[index] = await PostOneAsync(http, device)));
-        }
-
-        await Task.WhenAll(tasks);
+        await OpenLoop.RunAsync(total, ratePerSecond, async index => results[index] = await PostOneAsync(http, deviceFor(index)));
         return results;
     }
 

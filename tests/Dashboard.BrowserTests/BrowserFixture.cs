@@ -17,12 +17,7 @@ public sealed class BrowserFixture : IngestionApp
     {
         await base.InitializeAsync();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("DASHBOARD_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
-        });
+        Browser = await LaunchChromiumAsync(_playwright);
     }
 
     public override async Task DisposeAsync()
@@ -30,6 +25,18 @@ public sealed class BrowserFixture : IngestionApp
         await Browser.DisposeAsync();
         _playwright?.Dispose();
         await base.DisposeAsync();
+    }
+
+    /// <summary>Debian's Chromium, headless, without the background traffic this closed network refuses.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
+        ArgumentNullException.ThrowIfNull(playwright);
+        return playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("DASHBOARD_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
+        });
     }
 
     /// <summary>A fresh browser context signed in as a demo user, on the given page, once it is interactive.</summary>

@@ -22,12 +22,7 @@ public sealed class ScaleOutDashboardTests : IAsyncLifetime
         _a = new DashboardApp(connectionString) { Kestrel = true, SeedDemo = true, Settings = settings }.Start();
         _b = new DashboardApp(connectionString) { Kestrel = true, Settings = settings }.Start();
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("DASHBOARD_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
-        });
+        _browser = await BrowserFixture.LaunchChromiumAsync(_playwright);
     }
 
     public async Task DisposeAsync()
