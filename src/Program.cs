@@ -68,6 +68,8 @@ app.UseWhen(
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
+app.UseSecurityHeaders();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();

@@ -28,6 +28,14 @@ public sealed class IngestionOptions
     [Range(1024, 1024 * 1024)]
     public int MaxDeviceEventBodyBytes { get; set; } = 16 * 1024;
 
+    /// <summary>Requests a second each ingest key may make, on average.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitPerSecond { get; set; } = 5_000;
+
+    /// <summary>Requests an ingest key may make at once after a quiet spell.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitBurst { get; set; } = 10_000;
+
     public const int MaxFixesPerBatch = 10_000;
     public const int MaxPhotoBytes = 1024 * 1024;
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);

@@ -11,6 +11,7 @@ public static class IngestionSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddIngestionRateLimit(builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions());
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<IngestKeys>();
         builder.Services.AddSingleton<DeviceDirectory>();
@@ -79,7 +80,8 @@ public static class IngestionSetup
     /// <summary>The ingestion contract, version 1 (DESIGN.md): device platforms authenticate with an ingest key.</summary>
     public static void MapIngestion(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/api/v1").RequireAuthorization(Policy).WithTags("Ingestion v1").DisableAntiforgery();
+        var v1 = endpoints.MapGroup("/api/v1").RequireAuthorization(Policy).RequireRateLimiting(IngestionRateLimit.PolicyName)
+            .WithTags("Ingestion v1").DisableAntiforgery();
         v1.MapPost("/checkins", (HttpContext http, SubmitCheckIn handler) => handler.HandleAsync(http))
             .WithName("SubmitCheckIn")
             .WithSummary("Submit one check-in (idempotent on eventId)")

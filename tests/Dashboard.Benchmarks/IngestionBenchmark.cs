@@ -31,7 +31,13 @@ public static class IngestionBenchmark
         {
             Kestrel = true,
             SeedDemo = true,
-            Settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" },
+            Settings = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                // Measure the server, not the per-key rate limit.
+                ["Ingestion:RateLimitPerSecond"] = "1000000",
+                ["Ingestion:RateLimitBurst"] = "1000000",
+            },
         }.Start();
         var (_, key) = await app.Services.GetRequiredService<IngestKeys>().CreateAsync("Benchmark", CancellationToken.None);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
