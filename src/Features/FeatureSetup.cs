@@ -20,5 +20,6 @@ public static class FeatureSetup
         builder.Services.AddSingleton<ClaimReview>();
         builder.Services.AddSingleton<DecideReview>();
         builder.Services.AddSingleton<GetReview>();
+        builder.Services.AddSingleton<GetReviewQuality>();
     }
 }

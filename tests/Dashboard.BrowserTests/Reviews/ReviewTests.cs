@@ -53,4 +53,14 @@ public class ReviewTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await BrowserFixture.AssertAccessibleAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "review-queue");
     }
+
+    [Fact]
+    public async Task The_review_quality_panel_passes_an_accessibility_scan()
+    {
+        var page = await fixture.SignedInPageAsync("supervisor1", "/reviews/quality");
+
+        await Assertions.Expect(page.GetByTestId("quality-waiting")).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "review-quality");
+    }
 }

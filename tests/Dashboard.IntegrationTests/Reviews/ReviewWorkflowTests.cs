@@ -148,4 +148,28 @@ public class ReviewWorkflowTests(IngestionApp fixture) : IClassFixture<Ingestion
         Assert.Equal(1, await Sql.CountAsync(fixture.App.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE action = 'photo-viewed' AND entity_id = $1 AND actor_name = 'Amira Hassan' AND detail = 'CheckIn photo viewed for review.'", photoId.ToString()));
     }
+
+    [Fact]
+    public async Task The_review_quality_panel_is_for_supervisors_and_counts_same_person_decisions_by_device_model()
+    {
+        var officer1 = await UserAsync("officer1");
+        foreach (var (device, decision) in new[] { ("demo-0043", ReviewDecision.SamePersonNoConcern), ("demo-0049", ReviewDecision.NotSamePerson) })
+        {
+            var item = await BorderlineAsync(device, photo: false);
+            await Claims.ClaimAsync(item, officer1, CancellationToken.None);
+            Assert.IsType<ReviewResult.Done>(await Decide.HandleAsync(new(item, decision, "Checked against the reference."), officer1, CancellationToken.None));
+        }
+
+        using var supervisor = await fixture.SignedInClientAsync("supervisor1");
+        using var officer = await fixture.SignedInClientAsync("officer1");
+
+        var page = WebUtility.HtmlDecode(await supervisor.GetStringAsync(new Uri("/reviews/quality", UriKind.Relative)));
+        var refused = await officer.GetAsync(new Uri("/reviews/quality", UriKind.Relative));
+
+        Assert.Contains("Decided “same person”, by device model", page, StringComparison.Ordinal);
+        Assert.Matches(@"<td>\d+</td>", page);
+        Assert.Contains("Amira Hassan", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.StartsWith("/account/access-denied", refused.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
 }
