@@ -14,27 +14,16 @@ namespace Dashboard.Components.Pages;
 /// </summary>
 public sealed partial class ReviewScreen
 {
-    private static readonly (string Key, ReviewDecision Decision)[] Choices =
-    [
-        ("1", ReviewDecision.SamePersonNoConcern),
-        ("2", ReviewDecision.SamePersonWithConcern),
-        ("3", ReviewDecision.NotSamePerson),
-        ("4", ReviewDecision.CannotTell),
-    ];
-
     private GetReview.Details? _details;
     private List<BreadcrumbItem> _crumbs = [];
     private CurrentUser? _user;
     private bool _mine;
     private bool _zoom;
-    private ReviewDecision? _pending;
-    private string? _reason;
+    private Dashboard.Components.Reviews.DecisionPanel? _panel;
     private string? _message;
     private Severity _messageSeverity = Severity.Info;
     private ElementReference _keyTarget;
-    private ElementReference _reasonBox;
     private bool _focusKeys;
-    private bool _focusReason;
 
     [Parameter]
     public Guid CheckInId { get; set; }
@@ -53,8 +42,6 @@ public sealed partial class ReviewScreen
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthState { get; set; } = default!;
-
-    private bool CanConfirm => _pending == ReviewDecision.SamePersonNoConcern || !string.IsNullOrWhiteSpace(_reason);
 
     protected override async Task OnParametersSetAsync()
     {
@@ -82,12 +69,7 @@ public sealed partial class ReviewScreen
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_focusReason)
-        {
-            _focusReason = false;
-            await _reasonBox.FocusAsync();
-        }
-        else if (_focusKeys && _details is not null)
+        if (_focusKeys && _details is not null)
         {
             _focusKeys = false;
             await _keyTarget.FocusAsync();
@@ -107,52 +89,26 @@ public sealed partial class ReviewScreen
 
     private async Task OnKeyAsync(KeyboardEventArgs e)
     {
-        if (_pending is not null)
+        if (_panel is not null)
         {
-            if (e.Key == "Escape")
-            {
-                Cancel();
-            }
-            else if (e.Key == "Enter" && (e.CtrlKey || _pending == ReviewDecision.SamePersonNoConcern) && CanConfirm)
-            {
-                await ConfirmAsync();
-            }
-
-            return;
-        }
-
-        if (_mine && _details?.Decision is null && Choices.FirstOrDefault(c => c.Key == e.Key) is { Key: not null } choice)
-        {
-            Choose(choice.Decision);
+            var wasPending = _panel.IsPending;
+            await _panel.HandleKeyAsync(e);
+            _focusKeys = wasPending && !_panel.IsPending;
         }
     }
 
-    private void Choose(ReviewDecision decision)
+    private async Task ConfirmAsync((ReviewDecision Decision, string? Reason) choice)
     {
-        _pending = decision;
-        _reason = null;
-        _focusReason = true;
-    }
-
-    private void Cancel()
-    {
-        _pending = null;
-        _reason = null;
-        _focusKeys = true;
-    }
-
-    private async Task ConfirmAsync()
-    {
-        if (_pending is not { } decision || _user is null || !CanConfirm)
+        if (_user is null)
         {
             return;
         }
 
-        var result = await Decide.HandleAsync(new DecideReview.Command(CheckInId, decision, _reason), _user, CancellationToken.None);
+        var result = await Decide.HandleAsync(new DecideReview.Command(CheckInId, choice.Decision, choice.Reason), _user, CancellationToken.None);
         switch (result)
         {
             case ReviewResult.Done:
-                Show($"Decided: {ReviewRules.Describe(decision)}.", Severity.Success);
+                Show($"Decided: {ReviewRules.Describe(choice.Decision)}.", Severity.Success);
                 _mine = false;
                 break;
             case ReviewResult.Refused refused:
@@ -163,7 +119,6 @@ public sealed partial class ReviewScreen
                 return;
         }
 
-        _pending = null;
         await LoadAsync();
     }
 
