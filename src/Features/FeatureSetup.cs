@@ -11,6 +11,7 @@ public static class FeatureSetup
     public static void AddFeatures(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<Components.Maps.MapOptions>().BindConfiguration(Components.Maps.MapOptions.Section);
         builder.Services.AddSingleton<GetSubjects>();
         builder.Services.AddSingleton<GetSubject>();
         builder.Services.AddSingleton<GetDashboard>();

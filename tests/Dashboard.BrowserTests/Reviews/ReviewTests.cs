@@ -11,7 +11,7 @@ public class ReviewTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var photo = Convert.ToBase64String(Dashboard.Simulator.SyntheticFace.Render(1001, 3));
         using var partner = fixture.Partner();
         var posted = await partner.PostAsync(new Uri("/api/v1/checkins", UriKind.Relative), IngestionApp.Json(
-            $$"""{"eventId":"{{Guid.NewGuid()}}","deviceId":"demo-0019","capturedAt":"{{IngestionApp.Now()}}","matchScore":0.66,"livenessScore":0.9,"photoJpegBase64":"{{photo}}"}"""));
+            $$"""{"eventId":"{{Guid.NewGuid()}}","deviceId":"demo-0019","capturedAt":"{{IngestionApp.Now()}}","matchScore":0.66,"livenessScore":0.9,"location":{"lat":51.5101,"lon":-0.1342,"accuracyM":12},"photoJpegBase64":"{{photo}}"}"""));
         posted.EnsureSuccessStatusCode();
         var checkInId = System.Text.Json.JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("checkInId").GetGuid();
 
@@ -28,6 +28,10 @@ public class ReviewTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         // The supervisor's queue shows the claim without reload.
         await Assertions.Expect(row.GetByTestId("claimed-by")).ToHaveTextAsync("Amira Hassan", new() { Timeout = 5_000 });
 
+        // The capture location on a map drawn without any tile server, with a scale bar.
+        var map = officer.GetByTestId("trail-map");
+        await Assertions.Expect(map.Locator(".leaflet-control-scale")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(map.Locator("path.leaflet-interactive")).ToHaveCountAsync(2);
         await BrowserFixture.AssertAccessibleAsync(officer);
         await BrowserFixture.ScreenshotAsync(officer, "review-screen");
         await officer.Keyboard.PressAsync("3");
