@@ -5,6 +5,7 @@ var verbs = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
 {
     ["ingestion"] = IngestionBenchmark.RunAsync,
     ["live"] = LiveBenchmark.RunAsync,
+    ["reviews"] = ReviewsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
