@@ -15,8 +15,6 @@ public sealed record ReviewRefusal(string Message);
 /// </summary>
 public static class ReviewRules
 {
-    public static readonly TimeSpan ClaimLength = TimeSpan.FromMinutes(10);
-
     public static bool IsClaimedByOther(ReviewState state, Guid user, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -18,6 +18,7 @@ public sealed class SubmitCheckIn(
     CheckInWriter writer,
     ILiveNotifier live,
     IOptions<IngestionOptions> options,
+    IOptions<Features.Reviews.ReviewOptions> reviews,
     TimeProvider clock)
 {
     public sealed record Response(Guid CheckInId, string Outcome);
@@ -32,7 +33,6 @@ public sealed class SubmitCheckIn(
         (double Lat, double Lon, double AccuracyM)? Location,
         byte[]? Photo);
 
-    public static readonly TimeSpan ReviewDeadline = TimeSpan.FromHours(2);
 
     public async Task<IResult> HandleAsync(HttpContext http)
     {
@@ -213,7 +213,7 @@ public sealed class SubmitCheckIn(
         p.Add(new() { Value = (object?)photoId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         p.Add(new() { Value = (object?)input.Photo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
         p.Add(new() { Value = Guid.CreateVersion7() });
-        p.Add(new() { Value = ReviewDeadline, NpgsqlDbType = NpgsqlDbType.Interval });
+        p.Add(new() { Value = TimeSpan.FromMinutes(reviews.Value.DeadlineMinutes), NpgsqlDbType = NpgsqlDbType.Interval });
         p.Add(new() { Value = Guid.CreateVersion7() });
         p.Add(new() { Value = "Face match failed. " + policy.Explain(input.MatchScore, input.LivenessScore), NpgsqlDbType = NpgsqlDbType.Text });
 

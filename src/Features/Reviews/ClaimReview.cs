@@ -4,11 +4,12 @@ using Dashboard.Domain;
 using Dashboard.Live;
 using Dashboard.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Dashboard.Features.Reviews;
 
-/// <summary>Opening a check-in for decision claims it for ten minutes; leaving releases it.</summary>
-public sealed class ClaimReview(IDbContextFactory<DashboardDb> dbFactory, ILiveNotifier live, AuditLog audit, TimeProvider clock)
+/// <summary>Opening a check-in for decision claims it (ten minutes by default); leaving releases it.</summary>
+public sealed class ClaimReview(IDbContextFactory<DashboardDb> dbFactory, ILiveNotifier live, AuditLog audit, IOptions<ReviewOptions> options, TimeProvider clock)
 {
     public async Task<ReviewResult> ClaimAsync(Guid checkInId, CurrentUser user, CancellationToken ct)
     {
@@ -34,7 +35,7 @@ public sealed class ClaimReview(IDbContextFactory<DashboardDb> dbFactory, ILiveN
 
         var renewing = review.ClaimedBy == user.Id && review.ClaimedUntil > now;
         review.ClaimedBy = user.Id;
-        review.ClaimedUntil = now + ReviewRules.ClaimLength;
+        review.ClaimedUntil = now.AddMinutes(options.Value.ClaimMinutes);
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);

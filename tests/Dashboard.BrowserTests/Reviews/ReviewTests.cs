@@ -44,6 +44,12 @@ public class ReviewTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         Assert.Equal(1, await Sql.CountAsync(fixture.App.ConnectionString,
             "SELECT count(*) FROM alerts WHERE check_in_id = $1 AND kind = 'IdentityNotVerified' AND state = 'Open'", checkInId));
         await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+
+        // The officer finds the alert the decision raised on the subject's page: an alert, not a breach.
+        var subjectId = (Guid)(await Sql.ScalarAsync(fixture.App.ConnectionString, "SELECT subject_id FROM devices WHERE id = 'demo-0019'"))!;
+        await officer.GotoAsync($"/subjects/{subjectId}");
+        await Assertions.Expect(officer.GetByText("IdentityNotVerified")).ToBeVisibleAsync();
+        await Assertions.Expect(officer.GetByText("Not the same person (decided by Amira Hassan)", new() { Exact = false })).ToBeVisibleAsync();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
