@@ -6,7 +6,7 @@ namespace Dashboard.BrowserTests.Reviews;
 public class ReviewTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task An_officer_decides_not_the_same_person_by_keyboard_and_the_supervisor_sees_the_claim_live()
+    public async Task An_officer_opens_and_decides_not_the_same_person_by_keyboard_only_and_the_supervisor_sees_the_claim_live()
     {
         var photo = Convert.ToBase64String(Dashboard.Simulator.SyntheticFace.Render(1001, 3));
         using var partner = fixture.Partner();
@@ -21,7 +21,9 @@ public class ReviewTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 
         var officer = await fixture.SignedInPageAsync("officer1", "/reviews");
         var errors = BrowserFixture.CollectErrors(officer);
-        await officer.Locator($"tr[data-checkin-id='{checkInId}'] a").ClickAsync();
+        // Keyboard only: focus the item's link, open it with Enter, decide with a number key.
+        await officer.Locator($"tr[data-checkin-id='{checkInId}'] a").FocusAsync();
+        await officer.Keyboard.PressAsync("Enter");
         await Assertions.Expect(officer.GetByRole(AriaRole.Heading, new() { Name = "Why this is borderline" })).ToBeVisibleAsync();
         await Assertions.Expect(officer.GetByRole(AriaRole.Img, new() { Name = "Photo taken at the check-in", Exact = false })).ToBeVisibleAsync();
 
