@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Dashboard.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
@@ -134,19 +133,8 @@ public sealed class LiveClient(
         }
 
         // The circuit's own instance, over loopback; other instances' messages arrive through Redis.
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The server has no address to reach the live hub.");
-        var uri = new UriBuilder(address.Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal))
-        {
-            Path = LiveSetup.HubPath,
-        };
-        if (uri.Host is "localhost" or "0.0.0.0" or "[::]")
-        {
-            uri.Host = "127.0.0.1";
-        }
-
-        return uri.Uri;
+        var own = Hosting.OwnAddress.Loopback(server) ?? throw new InvalidOperationException("The server has no address to reach the live hub.");
+        return new Uri(own, LiveSetup.HubPath);
     }
 
     private Subscription Subscribe<T>(string method, Func<T, Task> handler)

@@ -5,7 +5,6 @@ using Dashboard.Data;
 using Dashboard.Domain;
 using Dashboard.Ingestion;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -161,16 +160,7 @@ public sealed class DemoTraffic(
             return new Uri(options.Value.BaseUrl);
         }
 
-        // This app's own listening address, reached over loopback.
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault() ?? "http://127.0.0.1:5180";
-        var uri = new UriBuilder(address.Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal));
-        if (uri.Host is "localhost" or "0.0.0.0" or "[::]")
-        {
-            uri.Host = "127.0.0.1";
-        }
-
-        return uri.Uri;
+        return Hosting.OwnAddress.Loopback(server) ?? new Uri("http://127.0.0.1:5180");
     }
 
     private async Task<List<SimulatedDevice>> LoadDevicesAsync(CancellationToken ct)
