@@ -24,6 +24,8 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
     public DbSet<BreachAlert> BreachAlerts => Set<BreachAlert>();
     public DbSet<Note> Notes => Set<Note>();
     public DbSet<Absence> Absences => Set<Absence>();
+    public DbSet<DeviceIncident> DeviceIncidents => Set<DeviceIncident>();
+    public DbSet<ZonePresence> ZonePresences => Set<ZonePresence>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ReportExport> ReportExports => Set<ReportExport>();
     public DbSet<IngestClient> IngestClients => Set<IngestClient>();
@@ -50,6 +52,8 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         modelBuilder.HasPostgresExtension("postgis");
+        // Breach numbers (B-2026-000123) come from a sequence: unique and gap-tolerant across instances.
+        modelBuilder.HasSequence<long>("breach_numbers");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DashboardDb).Assembly);
     }
 }

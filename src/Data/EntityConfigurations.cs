@@ -168,6 +168,10 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         builder.Property(a => a.Summary).HasMaxLength(500);
         builder.Property(a => a.DismissReason).HasMaxLength(2000);
         builder.Property(a => a.ReasonableExcuse).HasMaxLength(2000);
+        builder.Property(a => a.ClosedReason).HasMaxLength(500);
+        builder.Property(a => a.Occurrences).HasDefaultValue(1);
+        builder.HasIndex(a => a.IncidentId);
+        builder.HasIndex(a => new { a.Kind, a.RaisedAt });
         builder.Property(a => a.Location).HasColumnType("geography (point, 4326)");
         builder.Property(a => a.Version).IsRowVersion();
         // One alert per subject, kind and episode, whatever the number of app instances.
@@ -209,6 +213,7 @@ internal sealed class NoteConfiguration : IEntityTypeConfiguration<Note>
     public void Configure(EntityTypeBuilder<Note> builder)
     {
         builder.Property(n => n.Text).HasMaxLength(8000);
+        builder.Property(n => n.Version).IsRowVersion();
         builder.HasIndex(n => new { n.SubjectId, n.At });
         builder.HasIndex(n => n.BreachId);
     }
@@ -235,6 +240,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.HasIndex(a => a.At);
         builder.HasIndex(a => new { a.SubjectId, a.At });
         builder.HasIndex(a => new { a.ActorId, a.At });
+        builder.HasIndex(a => new { a.EntityType, a.EntityId });
     }
 }
 
@@ -256,5 +262,28 @@ internal sealed class IngestClientConfiguration : IEntityTypeConfiguration<Inges
         builder.Property(c => c.Name).HasMaxLength(100);
         builder.Property(c => c.KeyPrefix).HasMaxLength(16);
         builder.HasIndex(c => c.KeyPrefix);
+    }
+}
+
+internal sealed class DeviceIncidentConfiguration : IEntityTypeConfiguration<DeviceIncident>
+{
+    public void Configure(EntityTypeBuilder<DeviceIncident> builder)
+    {
+        builder.Property(i => i.DeviceId).HasMaxLength(64);
+        builder.Property(i => i.CloseSummary).HasMaxLength(500);
+        // At most one open incident per device, whatever the number of app instances.
+        builder.HasIndex(i => i.DeviceId).IsUnique().HasFilter("closed_at IS NULL");
+        builder.HasIndex(i => new { i.SubjectId, i.StartedAt });
+        builder.HasOne<Subject>().WithMany().HasForeignKey(i => i.SubjectId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ZonePresenceConfiguration : IEntityTypeConfiguration<ZonePresence>
+{
+    public void Configure(EntityTypeBuilder<ZonePresence> builder)
+    {
+        builder.HasKey(z => z.ZoneId);
+        builder.HasIndex(z => z.SubjectId);
+        builder.HasOne<Zone>().WithOne().HasForeignKey<ZonePresence>(z => z.ZoneId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -15,9 +15,13 @@ public sealed class SubmitLocations(
     DeviceDirectory devices,
     LocationWriter writer,
     ILiveNotifier live,
+    IEnumerable<ILocationObserver> observers,
     IOptions<IngestionOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<SubmitLocations> logger)
 {
+    private readonly ILocationObserver[] _observers = [.. observers];
+
     public sealed record Rejected(int Index, string Error);
 
     public sealed record Response(int Accepted, int Duplicates, IReadOnlyList<Rejected> Rejected);
@@ -68,8 +72,31 @@ public sealed class SubmitLocations(
                 await live.DeviceStatusChangedAsync(written.Latest, CancellationToken.None);
             }
 
+            if (accepted.Count > 0)
+            {
+                await NotifyObserversAsync(accepted);
+            }
+
             rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
             return Results.Json(new Response(written.Inserted, accepted.Count - written.Inserted, rejected), statusCode: StatusCodes.Status202Accepted);
+        }
+    }
+
+    private async Task NotifyObserversAsync(List<LocationFix> fixes)
+    {
+        // The fixes are stored: the rules that watch them run to completion even if the caller has gone.
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                await observer.FixesStoredAsync(fixes, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // One failing rule must not turn a stored batch into an error for the device platform.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                logger.LogError(ex, "{Observer} failed on a batch of {Count} fixes", observer.GetType().Name, fixes.Count);
+            }
         }
     }
 

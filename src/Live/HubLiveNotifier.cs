@@ -24,6 +24,9 @@ public sealed class HubLiveNotifier(IHubContext<LiveHub> hub, NpgsqlDataSource d
     public Task AlertChangedAsync(AlertChanged message, CancellationToken ct) =>
         SendAsync(message.SubjectId, nameof(AlertChanged), message, ct);
 
+    public Task BreachChangedAsync(BreachChanged message, CancellationToken ct) =>
+        SendAsync(message.SubjectId, nameof(BreachChanged), message, ct);
+
     public async Task DeviceStatusChangedAsync(IReadOnlyList<DeviceStatusChanged> messages, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(messages);

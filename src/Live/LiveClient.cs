@@ -46,6 +46,8 @@ public sealed class LiveClient(
 
     public IDisposable OnAlertChanged(Func<AlertChanged, Task> handler) => Subscribe(nameof(AlertChanged), handler);
 
+    public IDisposable OnBreachChanged(Func<BreachChanged, Task> handler) => Subscribe(nameof(BreachChanged), handler);
+
     public IDisposable OnDeviceStatusChanged(Func<DeviceStatusChanged, Task> handler) => Subscribe(nameof(DeviceStatusChanged), handler);
 
     /// <summary>Opens the connection once per circuit; later calls return at once.</summary>
@@ -162,6 +164,7 @@ public sealed class LiveClient(
         Func<ReviewChanged, Task> h => connection.On(method, h),
         Func<AlertRaised, Task> h => connection.On(method, h),
         Func<AlertChanged, Task> h => connection.On(method, h),
+        Func<BreachChanged, Task> h => connection.On(method, h),
         Func<DeviceStatusChanged, Task> h => connection.On(method, h),
         _ => throw new ArgumentException("Unknown live message handler.", nameof(handler)),
     };

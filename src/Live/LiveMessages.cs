@@ -22,6 +22,8 @@ public sealed record AlertRaised(Guid AlertId, Guid SubjectId, AlertKind Kind, s
 
 public sealed record AlertChanged(Guid AlertId, Guid SubjectId, AlertKind Kind, AlertState State, DateTimeOffset At);
 
+public sealed record BreachChanged(Guid BreachId, Guid SubjectId, string Number, BreachState State, string By, DateTimeOffset At);
+
 public sealed record DeviceStatusChanged(
     string DeviceId,
     Guid SubjectId,
@@ -41,5 +43,6 @@ public interface ILiveNotifier
     Task ReviewChangedAsync(ReviewChanged message, CancellationToken ct);
     Task AlertRaisedAsync(AlertRaised message, CancellationToken ct);
     Task AlertChangedAsync(AlertChanged message, CancellationToken ct);
+    Task BreachChangedAsync(BreachChanged message, CancellationToken ct);
     Task DeviceStatusChangedAsync(IReadOnlyList<DeviceStatusChanged> messages, CancellationToken ct);
 }

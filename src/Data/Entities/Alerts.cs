@@ -27,9 +27,31 @@ public sealed class Alert
     public string? ReasonableExcuse { get; set; }
     public Guid? CoveredByAbsenceId { get; set; }
     public Guid? BreachId { get; set; }
+    public Guid? ExcuseBy { get; set; }
+    public DateTimeOffset? ExcuseAt { get; set; }
     /// <summary>Device incidents close themselves when the condition clears.</summary>
     public DateTimeOffset? ClosedAt { get; set; }
+    public string? ClosedReason { get; set; }
+    /// <summary>How often the same episode was reported (a storm of fixes or events raises one alert).</summary>
+    public int Occurrences { get; set; } = 1;
+    public DateTimeOffset? LastOccurredAt { get; set; }
+    /// <summary>Device alerts of one episode (signal lost, no GPS fix, offline) share an incident.</summary>
+    public Guid? IncidentId { get; set; }
     public uint Version { get; set; }
+}
+
+/// <summary>
+/// One episode of a device problem: the related device alerts group under it, and it closes itself,
+/// with a record, when the condition clears (fixes arrive again, GPS returns).
+/// </summary>
+public sealed class DeviceIncident
+{
+    public Guid Id { get; set; }
+    public Guid SubjectId { get; set; }
+    public required string DeviceId { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public string? CloseSummary { get; set; }
 }
 
 public sealed class Breach
@@ -65,6 +87,9 @@ public sealed class Note
     public required string Text { get; set; }
     /// <summary>A correction is a new note pointing at the one it corrects.</summary>
     public Guid? CorrectsNoteId { get; set; }
+    /// <summary>Notes can be edited by their author for 24 hours; after that a correction is a new note.</summary>
+    public DateTimeOffset? EditedAt { get; set; }
+    public uint Version { get; set; }
 }
 
 /// <summary>A scheduled, authorised absence (hospital appointment, work shift).</summary>
@@ -77,4 +102,6 @@ public sealed class Absence
     public required string Reason { get; set; }
     public Guid RecordedBy { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
+    public DateTimeOffset? CancelledAt { get; set; }
+    public Guid? CancelledBy { get; set; }
 }

@@ -28,6 +28,8 @@ public sealed class Device
     public int? BatteryPct { get; set; }
     public DateTimeOffset? LastFixAt { get; set; }
     public DateTimeOffset? LastSeenAt { get; set; }
+    /// <summary>Consecutive fixes without GPS (network estimates); a run of them raises NoGpsFix.</summary>
+    public int NonGpsFixRun { get; set; }
 }
 
 /// <summary>A photo lives in its own table so that list queries never load it.</summary>
@@ -60,4 +62,24 @@ public sealed class Zone
     public TimeOnly? CurfewEnd { get; set; }
     public bool Active { get; set; } = true;
     public uint Version { get; set; }
+}
+
+/// <summary>
+/// Where a subject stands against one zone, with hysteresis: a change of side counts only after it has
+/// held for a few fixes, so jitter on the boundary raises nothing.
+/// </summary>
+public sealed class ZonePresence
+{
+    public Guid ZoneId { get; set; }
+    public Guid SubjectId { get; set; }
+    /// <summary>The confirmed side: true inside, false outside, null before the first fix.</summary>
+    public bool? Inside { get; set; }
+    public DateTimeOffset? Since { get; set; }
+    /// <summary>The side the latest fixes point to while it is not yet confirmed.</summary>
+    public bool? Candidate { get; set; }
+    public int CandidateCount { get; set; }
+    public DateTimeOffset? CandidateSince { get; set; }
+    public DateTimeOffset? LastFixAt { get; set; }
+    /// <summary>The alert of the current violation episode, if any.</summary>
+    public Guid? OpenAlertId { get; set; }
 }

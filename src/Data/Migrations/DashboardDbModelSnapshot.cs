@@ -24,12 +24,22 @@ namespace Dashboard.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "postgis");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("breach_numbers");
+
             modelBuilder.Entity("Dashboard.Data.Entities.Absence", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<Guid?>("CancelledBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cancelled_by");
 
                     b.Property<DateTimeOffset>("From")
                         .HasColumnType("timestamp with time zone")
@@ -93,6 +103,11 @@ namespace Dashboard.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
 
+                    b.Property<string>("ClosedReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("closed_reason");
+
                     b.Property<Guid?>("CoveredByAbsenceId")
                         .HasColumnType("uuid")
                         .HasColumnName("covered_by_absence_id");
@@ -120,15 +135,37 @@ namespace Dashboard.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("episode_key");
 
+                    b.Property<DateTimeOffset?>("ExcuseAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("excuse_at");
+
+                    b.Property<Guid?>("ExcuseBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("excuse_by");
+
+                    b.Property<Guid?>("IncidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("incident_id");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
+                    b.Property<DateTimeOffset?>("LastOccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_occurred_at");
+
                     b.Property<Point>("Location")
                         .HasColumnType("geography (point, 4326)")
                         .HasColumnName("location");
+
+                    b.Property<int>("Occurrences")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("occurrences");
 
                     b.Property<Guid?>("PromptId")
                         .HasColumnType("uuid")
@@ -171,6 +208,12 @@ namespace Dashboard.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_alerts");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_alerts_incident_id");
+
+                    b.HasIndex("Kind", "RaisedAt")
+                        .HasDatabaseName("ix_alerts_kind_raised_at");
 
                     b.HasIndex("State", "RaisedAt")
                         .HasDatabaseName("ix_alerts_state_raised_at");
@@ -250,6 +293,9 @@ namespace Dashboard.Data.Migrations
 
                     b.HasIndex("ActorId", "At")
                         .HasDatabaseName("ix_audit_events_actor_id_at");
+
+                    b.HasIndex("EntityType", "EntityId")
+                        .HasDatabaseName("ix_audit_events_entity_type_entity_id");
 
                     b.HasIndex("SubjectId", "At")
                         .HasDatabaseName("ix_audit_events_subject_id_at");
@@ -487,6 +533,10 @@ namespace Dashboard.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("model");
 
+                    b.Property<int>("NonGpsFixRun")
+                        .HasColumnType("integer")
+                        .HasColumnName("non_gps_fix_run");
+
                     b.Property<Guid>("SubjectId")
                         .HasColumnType("uuid")
                         .HasColumnName("subject_id");
@@ -552,6 +602,50 @@ namespace Dashboard.Data.Migrations
                         .HasDatabaseName("ix_device_events_subject_id_at");
 
                     b.ToTable("device_events", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Data.Entities.DeviceIncident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CloseSummary")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("close_summary");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("device_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_device_incidents");
+
+                    b.HasIndex("DeviceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_device_incidents_device_id")
+                        .HasFilter("closed_at IS NULL");
+
+                    b.HasIndex("SubjectId", "StartedAt")
+                        .HasDatabaseName("ix_device_incidents_subject_id_started_at");
+
+                    b.ToTable("device_incidents", (string)null);
                 });
 
             modelBuilder.Entity("Dashboard.Data.Entities.IngestClient", b =>
@@ -667,6 +761,10 @@ namespace Dashboard.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("corrects_note_id");
 
+                    b.Property<DateTimeOffset?>("EditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("edited_at");
+
                     b.Property<Guid>("SubjectId")
                         .HasColumnType("uuid")
                         .HasColumnName("subject_id");
@@ -676,6 +774,12 @@ namespace Dashboard.Data.Migrations
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)")
                         .HasColumnName("text");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_notes");
@@ -1206,6 +1310,53 @@ namespace Dashboard.Data.Migrations
                     b.ToTable("zones", (string)null);
                 });
 
+            modelBuilder.Entity("Dashboard.Data.Entities.ZonePresence", b =>
+                {
+                    b.Property<Guid>("ZoneId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("zone_id");
+
+                    b.Property<bool?>("Candidate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("candidate");
+
+                    b.Property<int>("CandidateCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("candidate_count");
+
+                    b.Property<DateTimeOffset?>("CandidateSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("candidate_since");
+
+                    b.Property<bool?>("Inside")
+                        .HasColumnType("boolean")
+                        .HasColumnName("inside");
+
+                    b.Property<DateTimeOffset?>("LastFixAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_fix_at");
+
+                    b.Property<Guid?>("OpenAlertId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("open_alert_id");
+
+                    b.Property<DateTimeOffset?>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.HasKey("ZoneId")
+                        .HasName("pk_zone_presences");
+
+                    b.HasIndex("SubjectId")
+                        .HasDatabaseName("ix_zone_presences_subject_id");
+
+                    b.ToTable("zone_presences", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1302,6 +1453,16 @@ namespace Dashboard.Data.Migrations
                         .HasConstraintName("fk_device_events_subjects_subject_id");
                 });
 
+            modelBuilder.Entity("Dashboard.Data.Entities.DeviceIncident", b =>
+                {
+                    b.HasOne("Dashboard.Data.Entities.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_device_incidents_subjects_subject_id");
+                });
+
             modelBuilder.Entity("Dashboard.Data.Entities.Prompt", b =>
                 {
                     b.HasOne("Dashboard.Data.Entities.Subject", null)
@@ -1355,6 +1516,16 @@ namespace Dashboard.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_zones_subjects_subject_id");
+                });
+
+            modelBuilder.Entity("Dashboard.Data.Entities.ZonePresence", b =>
+                {
+                    b.HasOne("Dashboard.Data.Entities.Zone", null)
+                        .WithOne()
+                        .HasForeignKey("Dashboard.Data.Entities.ZonePresence", "ZoneId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_zone_presences_zones_zone_id");
                 });
 #pragma warning restore 612, 618
         }
