@@ -1,4 +1,6 @@
+using Dashboard.Features.Alerts.Sources;
 using Dashboard.Features.Board;
+using Dashboard.Features.Breaches;
 using Dashboard.Features.CheckIns;
 using Dashboard.Features.Reviews;
 using Dashboard.Features.Subjects;
@@ -22,5 +24,7 @@ public static class FeatureSetup
         builder.Services.AddSingleton<DecideReview>();
         builder.Services.AddSingleton<GetReview>();
         builder.Services.AddSingleton<GetReviewQuality>();
+        builder.Services.AddSingleton<AlertRaiser>();
+        builder.Services.AddSingleton<ProposeBreach>();
     }
 }
