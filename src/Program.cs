@@ -33,6 +33,9 @@ builder.AddLive();
 builder.Services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<PromptScheduler>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PromptScheduler>());
+builder.Services.AddOptions<Dashboard.Features.Retention.RetentionOptions>().BindConfiguration(Dashboard.Features.Retention.RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<Dashboard.Features.Retention.PhotoRetention>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<Dashboard.Features.Retention.PhotoRetention>());
 builder.Services.AddDashboardHealth();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -70,7 +70,7 @@ public sealed partial class Home
     {
         Filter.None => _rows,
         Filter.Alerts => _rows.Where(r => r.OpenAlerts > 0),
-        _ => _rows.Where(r => r.Cells.Any(c => c.Outcome == ToCell(_filter))),
+        _ => _rows.Where(r => r.Cells.Any(c => c.Outcome == ToCell(_filter) || (_filter == Filter.Verified && c.Outcome == CellOutcome.VerifiedByReview))),
     };
 
     private IEnumerable<GetDashboard.FeedItem> VisibleFeed => _filter switch
@@ -104,6 +104,7 @@ public sealed partial class Home
         if (RendererInfo.IsInteractive)
         {
             _subscriptions.Add(Live.OnCheckInReceived(m => InvokeAsync(() => ApplyAsync(m))));
+            _subscriptions.Add(Live.OnReviewChanged(m => InvokeAsync(() => ApplyReview(m))));
             _subscriptions.Add(Live.OnAlertRaised(_ => InvokeAsync(RefreshCountersAsync)));
             _subscriptions.Add(Live.OnAlertChanged(_ => InvokeAsync(RefreshCountersAsync)));
             Live.StateChanged += OnLiveStateChangedAsync;
@@ -135,6 +136,30 @@ public sealed partial class Home
         Apply(item, message.PromptId);
         StateHasChanged();
         return Task.CompletedTask;
+    }
+
+    /// <summary>A decided review changes its borderline cell: "verified by review", or failed.</summary>
+    private void ApplyReview(ReviewChanged message)
+    {
+        if (!Enum.TryParse<ReviewDecision>(message.State, out var decision))
+        {
+            return;
+        }
+
+        var row = _rows.FindIndex(r => r.SubjectId == message.SubjectId);
+        if (row < 0 || !_rows[row].Cells.Any(c => c.CheckInId == message.CheckInId))
+        {
+            return;
+        }
+
+        _rows[row] = _rows[row] with
+        {
+            Cells = [.. _rows[row].Cells.Select(c => c.CheckInId == message.CheckInId && c.Outcome == CellOutcome.Borderline
+                ? c with { Outcome = GetDashboard.ToCell(CheckInOutcome.Borderline, decision) }
+                : c)],
+        };
+        _ = RefreshCountersAsync();
+        StateHasChanged();
     }
 
     private void Apply(GetDashboard.FeedItem item, Guid? promptId)

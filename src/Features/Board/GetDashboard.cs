@@ -9,6 +9,8 @@ namespace Dashboard.Features.Board;
 public enum CellOutcome
 {
     Verified,
+    /// <summary>Borderline, then a reviewer decided it was the same person.</summary>
+    VerifiedByReview,
     Borderline,
     Failed,
     Missed,
@@ -66,7 +68,13 @@ public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeP
                 p.DueAt,
                 p.WindowEndsAt,
                 p.Status,
-                CheckIn = db.CheckIns.Where(c => c.Id == p.CheckInId).Select(c => new { c.Id, c.Outcome, c.CapturedAt }).FirstOrDefault(),
+                CheckIn = db.CheckIns.Where(c => c.Id == p.CheckInId).Select(c => new
+                {
+                    c.Id,
+                    c.Outcome,
+                    c.CapturedAt,
+                    Decision = db.Reviews.Where(r => r.CheckInId == c.Id).Select(r => r.Decision).FirstOrDefault(),
+                }).FirstOrDefault(),
             })
             .ToListAsync(ct);
 
@@ -83,7 +91,7 @@ public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeP
             p.Name,
             byPerson[p.Id].OrderBy(x => x.DueAt).Take(MaxPromptsPerDay)
                 .Select(x => x.CheckIn is { } c
-                    ? new Cell(x.Id, c.Id, ToCell(c.Outcome), c.CapturedAt, x.WindowEndsAt)
+                    ? new Cell(x.Id, c.Id, ToCell(c.Outcome, c.Decision), c.CapturedAt, x.WindowEndsAt)
                     : new Cell(x.Id, null, x.Status == PromptStatus.Missed || x.WindowEndsAt < now ? CellOutcome.Missed : CellOutcome.Pending, x.DueAt, x.WindowEndsAt))
                 .ToList(),
             openAlerts.GetValueOrDefault(p.Id))).ToList();
@@ -108,6 +116,14 @@ public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeP
         var (start, end, _) = Today(now);
         return await CountersAsync(db, Scope.Subjects(db, user).AsNoTracking(), start, end, now, ct);
     }
+
+    /// <summary>A borderline check-in shows its review's decision once there is one.</summary>
+    public static CellOutcome ToCell(CheckInOutcome outcome, ReviewDecision? decision) => (outcome, decision) switch
+    {
+        (CheckInOutcome.Borderline, ReviewDecision.SamePersonNoConcern or ReviewDecision.SamePersonWithConcern) => CellOutcome.VerifiedByReview,
+        (CheckInOutcome.Borderline, ReviewDecision.NotSamePerson) => CellOutcome.Failed,
+        _ => ToCell(outcome),
+    };
 
     public static CellOutcome ToCell(CheckInOutcome outcome) => outcome switch
     {

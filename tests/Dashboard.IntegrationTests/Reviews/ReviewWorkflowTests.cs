@@ -98,6 +98,29 @@ public class ReviewWorkflowTests(IngestionApp fixture) : IClassFixture<Ingestion
     }
 
     [Fact]
+    public async Task The_dashboard_shows_a_borderline_check_in_decided_same_person_as_verified_by_review()
+    {
+        var officer1 = await UserAsync("officer1");
+        var prompt = Guid.NewGuid();
+        await Sql.ExecuteAsync(fixture.App.ConnectionString, """
+            INSERT INTO prompts (id, subject_id, device_id, due_at, window_ends_at, status, origin)
+            SELECT $1, subject_id, id, now() - interval '2 minutes', now() + interval '28 minutes', 'Pending', 'Scheduled' FROM devices WHERE id = 'demo-0055'
+            """, prompt);
+        var item = await BorderlineAsync("demo-0055", photo: false);
+        var board = fixture.App.Services.GetRequiredService<Dashboard.Features.Board.GetDashboard>();
+        Dashboard.Features.Board.GetDashboard.Cell CellOf(Dashboard.Features.Board.GetDashboard.Result result) =>
+            result.Rows.SelectMany(r => r.Cells).Single(c => c.PromptId == prompt);
+        Assert.Equal(Dashboard.Features.Board.CellOutcome.Borderline, CellOf(await board.HandleAsync(officer1, CancellationToken.None)).Outcome);
+
+        await Claims.ClaimAsync(item, officer1, CancellationToken.None);
+        Assert.IsType<ReviewResult.Done>(await Decide.HandleAsync(new(item, ReviewDecision.SamePersonNoConcern, null), officer1, CancellationToken.None));
+
+        var cell = CellOf(await board.HandleAsync(officer1, CancellationToken.None));
+        Assert.Equal(item, cell.CheckInId);
+        Assert.Equal(Dashboard.Features.Board.CellOutcome.VerifiedByReview, cell.Outcome);
+    }
+
+    [Fact]
     public async Task Cannot_tell_needs_a_reason_and_asks_the_device_for_a_fresh_check_in_within_fifteen_minutes()
     {
         var item = await BorderlineAsync("demo-0025", photo: false);

@@ -8,6 +8,7 @@ public class OutcomeChipTests : ComponentTest
 {
     [Theory]
     [InlineData(CellOutcome.Verified, "Verified")]
+    [InlineData(CellOutcome.VerifiedByReview, "Verified by review")]
     [InlineData(CellOutcome.Borderline, "Borderline")]
     [InlineData(CellOutcome.Failed, "Failed")]
     [InlineData(CellOutcome.Missed, "Missed")]
@@ -34,6 +35,7 @@ public class OutcomeChipTests : ComponentTest
 
     [Theory]
     [InlineData(CellOutcome.Verified)]
+    [InlineData(CellOutcome.VerifiedByReview)]
     [InlineData(CellOutcome.Borderline)]
     [InlineData(CellOutcome.Failed)]
     [InlineData(CellOutcome.Missed)]
@@ -43,7 +45,7 @@ public class OutcomeChipTests : ComponentTest
         var cut = Context.Render<OutcomeChip>(p => p.Add(x => x.Outcome, outcome));
 
         var title = cut.Find(".outcome").GetAttribute("title") ?? "";
-        Assert.StartsWith($"{outcome}: ", title, StringComparison.Ordinal);
+        Assert.StartsWith($"{OutcomeChip.WordFor(outcome)}: ", title, StringComparison.Ordinal);
         Assert.True(title.Length > outcome.ToString().Length + 10, $"Tooltip too short to explain anything: '{title}'");
     }
 
