@@ -16,6 +16,8 @@ public static class FeatureSetup
         builder.Services.AddOptions<Components.Maps.MapOptions>().BindConfiguration(Components.Maps.MapOptions.Section);
         builder.Services.AddSingleton<GetSubjects>();
         builder.Services.AddSingleton<GetSubject>();
+        builder.Services.AddSingleton<SubjectNotes>();
+        builder.Services.AddSingleton<SubjectAbsences>();
         builder.Services.AddSingleton<GetDashboard>();
         builder.Services.AddSingleton<GetCheckIn>();
         builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
