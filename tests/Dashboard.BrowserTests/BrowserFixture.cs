@@ -72,6 +72,8 @@ public sealed class BrowserFixture : IngestionApp
 
     public static async Task AssertAccessibleAsync(IPage page)
     {
+        // Colours are judged as the user sees them at rest, not halfway through a fade-in (a snackbar).
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)");
         var axe = await page.RunAxe();
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
