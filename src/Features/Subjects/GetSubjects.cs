@@ -16,7 +16,8 @@ public sealed class GetSubjects(IDbContextFactory<DashboardDb> dbFactory)
         string Officer,
         string? DeviceId,
         int? BatteryPct,
-        DateTimeOffset? LastSeenAt);
+        DateTimeOffset? LastSeenAt,
+        int OpenAlerts = 0);
 
     public sealed record Result(IReadOnlyList<Row> Rows, int Total);
 
@@ -61,7 +62,8 @@ public sealed class GetSubjects(IDbContextFactory<DashboardDb> dbFactory)
                 r.o.DisplayName,
                 r.d == null ? null : r.d.Id,
                 r.d == null ? null : r.d.BatteryPct,
-                r.d == null ? null : r.d.LastSeenAt))
+                r.d == null ? null : r.d.LastSeenAt,
+                db.Alerts.Count(a => a.SubjectId == r.s.Id && a.State == Domain.AlertState.Open)))
             .ToListAsync(ct);
         return new Result(page, total);
     }
