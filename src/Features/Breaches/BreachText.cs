@@ -23,4 +23,11 @@ public static class BreachText
         "breach-withdrawn" => "Withdrawn",
         _ => auditAction,
     };
+
+    /// <summary>Free text as a sentence in a longer record: ends with a full stop unless it already ends a sentence.</summary>
+    public static string Sentence(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length > 0 && text[^1] is '.' or '!' or '?' ? text : text + ".";
+    }
 }

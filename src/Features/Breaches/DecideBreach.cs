@@ -96,7 +96,7 @@ public sealed class DecideBreach(IDbContextFactory<DashboardDb> dbFactory, ILive
         };
         var alertsNote = returned.Count == 0 ? "" : $" {returned.Count} alert(s) returned to the officer as acknowledged.";
         await audit.AppendAsync(db, new AuditEntry(user.Id, user.Name, "breach-" + verb, breach.SubjectId, "breach", breach.Id.ToString(),
-            $"Breach {breach.Number} {verb}. Reason: {reason}.{alertsNote}"), ct);
+            $"Breach {breach.Number} {verb}. Reason: {BreachText.Sentence(reason)}{alertsNote}"), ct);
         await tx.CommitAsync(ct);
 
         await live.BreachChangedAsync(new BreachChanged(breach.Id, breach.SubjectId, breach.Number, breach.State, user.Name, now), CancellationToken.None);

@@ -25,7 +25,7 @@ public class BreachTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
             $$"""{"eventId":"{{Guid.NewGuid()}}","deviceId":"{{device}}","at":"{{IngestionApp.Now(-60 * i)}}","lat":{{51.5101 + i * 0.0007}},"lon":{{-0.1342 - i * 0.0005}},"accuracyM":15}""")));
         (await partner.PostAsync(new Uri("/api/v1/locations", UriKind.Relative), IngestionApp.Json($"[{fixes}]"))).EnsureSuccessStatusCode();
         var posted = await partner.PostAsync(new Uri("/api/v1/checkins", UriKind.Relative), IngestionApp.Json(
-            $$"""{"eventId":"{{Guid.NewGuid()}}","deviceId":"{{device}}","capturedAt":"{{IngestionApp.Now()}}","matchScore":0.1,"livenessScore":0.9,"location":{"lat":51.5101,"lon":-0.1342,"accuracyM":12}}"""));
+            $$$"""{"eventId":"{{{Guid.NewGuid()}}}","deviceId":"{{{device}}}","capturedAt":"{{{IngestionApp.Now()}}}","matchScore":0.1,"livenessScore":0.9,"location":{"lat":51.5101,"lon":-0.1342,"accuracyM":12}}"""));
         posted.EnsureSuccessStatusCode();
         var checkIn = System.Text.Json.JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("checkInId").GetGuid();
         return (Guid)(await Sql.ScalarAsync(fixture.App.ConnectionString, "SELECT id FROM alerts WHERE check_in_id = $1", checkIn))!;

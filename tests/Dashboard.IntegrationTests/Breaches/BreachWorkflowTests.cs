@@ -277,4 +277,29 @@ public class BreachWorkflowTests(IngestionApp fixture) : IClassFixture<Ingestion
         Assert.Equal(all.Total, firstPage.PageCount);
         Assert.All(confirmed.Items, i => Assert.Equal(BreachState.Confirmed, i.State));
     }
+
+    [Fact]
+    public async Task The_breach_page_offers_each_person_only_the_actions_they_may_take()
+    {
+        var (breach, _) = await ProposedAsync("demo-0013");
+        using var supervisor = await fixture.SignedInClientAsync("supervisor1");
+        using var proposer = await fixture.SignedInClientAsync("officer1");
+        using var auditor = await fixture.SignedInClientAsync("auditor1");
+
+        var supervisorPage = WebUtility.HtmlDecode(await supervisor.GetStringAsync(new Uri($"/breaches/{breach}", UriKind.Relative)));
+        var proposerPage = WebUtility.HtmlDecode(await proposer.GetStringAsync(new Uri($"/breaches/{breach}", UriKind.Relative)));
+        var auditorPage = WebUtility.HtmlDecode(await auditor.GetStringAsync(new Uri($"/breaches/{breach}", UriKind.Relative)));
+        var missing = await supervisor.GetAsync(new Uri($"/breaches/{Guid.NewGuid()}", UriKind.Relative));
+
+        Assert.Contains("Confirm breach", supervisorPage, StringComparison.Ordinal);
+        Assert.Contains("Reject breach", supervisorPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Withdraw proposal", supervisorPage, StringComparison.Ordinal);
+        Assert.Contains("Withdraw proposal", proposerPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Confirm breach", proposerPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Confirm breach", auditorPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Withdraw proposal", auditorPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Add note", auditorPage, StringComparison.Ordinal);
+        Assert.Contains("Identity not verified at check-ins.", auditorPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
 }
