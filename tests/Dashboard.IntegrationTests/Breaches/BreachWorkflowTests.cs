@@ -12,7 +12,7 @@ namespace Dashboard.IntegrationTests.Breaches;
 /// holds demo-0004, demo-0010, .... Breaches are made the real way: a failed check-in through the
 /// ingestion API raises IdentityNotVerified, and a person proposes a breach from it.
 /// </summary>
-public class BreachWorkflowTests(IngestionApp fixture) : IClassFixture<IngestionApp>
+public class BreachWorkflowTests(IngestionApp fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<IngestionApp>
 {
     private const string Reason = "Two failed check-ins on one day, and no contact since.";
 
@@ -143,6 +143,8 @@ public class BreachWorkflowTests(IngestionApp fixture) : IClassFixture<Ingestion
             Assert.Single(results, r => r is ActionResult.Done);
             var refused = Assert.IsType<ActionResult.Refused>(Assert.Single(results, r => r is not ActionResult.Done));
             Assert.Matches("(confirmed|rejected) this breach a moment ago; your decision was not recorded\\.|^This breach has already been (confirmed|rejected)\\.$", refused.Message);
+            // Which way the loser learnt it (refused at the version check, or read the decision already made).
+            output.WriteLine($"Round {round}: {(results[0] is ActionResult.Done ? "confirm" : "reject")} stood; the other was told: {refused.Message}");
             var confirmWon = results[0] is ActionResult.Done;
             Assert.Equal(confirmWon ? "Confirmed" : "Rejected", await StateAsync(breach));
             Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE entity_type = 'breach' AND entity_id = $1 AND action IN ('breach-confirmed', 'breach-rejected')", breach.ToString()));
