@@ -85,6 +85,10 @@ public class BreachTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await Assertions.Expect(history.Nth(1)).ToContainTextAsync("Reason: Not the enrolled person, and no reasonable excuse given.");
         await BrowserFixture.AssertAccessibleAsync(supervisor);
         await BrowserFixture.ScreenshotAsync(supervisor, "breach-confirmed");
+        await supervisor.GetByRole(AriaRole.Button, new() { Name = "Switch to dark theme" }).ClickAsync();
+        await Assertions.Expect(supervisor.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(supervisor);
+        await BrowserFixture.ScreenshotAsync(supervisor, "breach-confirmed-dark");
 
         // The proposer's open page follows without a reload.
         await Assertions.Expect(officer.GetByTestId("breach-message")).ToHaveTextAsync($"{supervisor1.Name} confirmed this breach.", new() { Timeout = 10_000 });
