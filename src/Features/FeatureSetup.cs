@@ -28,6 +28,6 @@ public static class FeatureSetup
         builder.Services.AddSingleton<GetReview>();
         builder.Services.AddSingleton<GetReviewQuality>();
         builder.Services.AddSingleton<AlertRaiser>();
-        builder.Services.AddSingleton<ProposeBreach>();
+        builder.Services.AddBreachFeatures();
     }
 }
