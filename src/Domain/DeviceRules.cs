@@ -15,7 +15,15 @@ public sealed record DeviceBatchOutcome(
     DateTimeOffset? NoGpsSince,
     DateTimeOffset? GpsBackAt,
     (DateTimeOffset At, short Pct)? LowBatteryAt,
-    (DateTimeOffset At, short Pct)? BatteryRecoveredAt);
+    (DateTimeOffset At, short Pct)? BatteryRecoveredAt,
+    DateTimeOffset? RunSince = null)
+{
+    /// <summary>
+    /// Whether a run that went from <paramref name="before"/> to <paramref name="after"/> fixes without GPS
+    /// reached the limit just now (once per run, however the fixes were split into batches).
+    /// </summary>
+    public static bool ReachesLimit(int before, int after, int limit) => before < limit && after >= limit;
+}
 
 /// <summary>
 /// The device rules: GPS quality, battery, and how device alerts group. Signal lost, no GPS fix and device
@@ -97,6 +105,6 @@ public static class DeviceRules
             }
         }
 
-        return new DeviceBatchOutcome(run, raise, noGpsSince, gpsBack, low, recovered);
+        return new DeviceBatchOutcome(run, raise, noGpsSince, gpsBack, low, recovered, runSince);
     }
 }

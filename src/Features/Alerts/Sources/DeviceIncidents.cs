@@ -50,6 +50,59 @@ public sealed class DeviceIncidents(ILiveNotifier live)
         }
     }
 
+    /// <summary>Closes incidents of devices with GPS back: (device ids, GPS-back times, now, time zone) -> closed alerts.</summary>
+    internal const string CloseSql = """
+        WITH back AS (
+            SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS u(device_id, at)
+        ), closed AS (
+            UPDATE device_incidents i SET closed_at = $3,
+                close_summary = 'Cleared: fixes with GPS quality again from '
+                    || to_char(b.at AT TIME ZONE $4, 'HH24:MI on DD Mon YYYY') || ' (' || $4 || ' time).'
+            FROM back b
+            WHERE i.device_id = b.device_id AND i.closed_at IS NULL AND i.started_at <= b.at
+            RETURNING i.id, i.close_summary
+        )
+        UPDATE alerts a SET state = 'Closed', closed_at = $3, closed_reason = c.close_summary
+        FROM closed c
+        WHERE a.incident_id = c.id AND a.state IN ('Open', 'Acknowledged')
+        RETURNING a.id, a.subject_id, a.kind
+        """;
+
+    /// <summary>Ends low-battery episodes: (subject ids, reasons, now) -> closed alerts.</summary>
+    internal const string EndLowBatterySql = """
+        UPDATE alerts a SET state = 'Closed', closed_at = $3, closed_reason = u.reason
+        FROM unnest($1::uuid[], $2::text[]) AS u(subject_id, reason)
+        WHERE a.subject_id = u.subject_id AND a.kind = 'LowBattery' AND a.state IN ('Open', 'Acknowledged')
+        RETURNING a.id, a.subject_id, a.kind
+        """;
+
+    internal static void AddCloseParameters(NpgsqlParameterCollection p, IReadOnlyList<(string DeviceId, DateTimeOffset GpsBackAt)> devices, DateTimeOffset now, string timeZone)
+    {
+        p.AddWithValue(devices.Select(d => d.DeviceId).ToArray());
+        p.AddWithValue(devices.Select(d => d.GpsBackAt).ToArray());
+        p.AddWithValue(now);
+        p.AddWithValue(timeZone);
+    }
+
+    internal static void AddEndLowBatteryParameters(NpgsqlParameterCollection p, IReadOnlyList<(Guid SubjectId, string Reason)> subjects, DateTimeOffset now)
+    {
+        p.AddWithValue(subjects.Select(s => s.SubjectId).ToArray());
+        p.AddWithValue(subjects.Select(s => s.Reason).ToArray());
+        p.AddWithValue(now);
+    }
+
+    /// <summary>Reads (alert id, subject id, kind) rows of alerts closed at <paramref name="now"/>.</summary>
+    internal static async Task<List<ClosedAlert>> ReadClosedAsync(NpgsqlDataReader reader, DateTimeOffset now, CancellationToken ct)
+    {
+        var closed = new List<ClosedAlert>();
+        while (await reader.ReadAsync(ct))
+        {
+            closed.Add(new ClosedAlert(reader.GetGuid(0), reader.GetGuid(1), Enum.Parse<AlertKind>(reader.GetString(2)), now));
+        }
+
+        return closed;
+    }
+
     /// <summary>
     /// Closes the open incidents of devices whose fixes have GPS quality again (only incidents that started
     /// before that fix), and closes their still-active alerts with the record of what cleared and when.
@@ -64,32 +117,10 @@ public sealed class DeviceIncidents(ILiveNotifier live)
             return closed;
         }
 
-        await using var command = new NpgsqlCommand("""
-            WITH back AS (
-                SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS u(device_id, at)
-            ), closed AS (
-                UPDATE device_incidents i SET closed_at = $3,
-                    close_summary = 'Cleared: fixes with GPS quality again from '
-                        || to_char(b.at AT TIME ZONE $4, 'HH24:MI on DD Mon YYYY') || ' (' || $4 || ' time).'
-                FROM back b
-                WHERE i.device_id = b.device_id AND i.closed_at IS NULL AND i.started_at <= b.at
-                RETURNING i.id, i.close_summary
-            )
-            UPDATE alerts a SET state = 'Closed', closed_at = $3, closed_reason = c.close_summary
-            FROM closed c
-            WHERE a.incident_id = c.id AND a.state IN ('Open', 'Acknowledged')
-            RETURNING a.id, a.subject_id, a.kind
-            """, connection, transaction);
-        command.Parameters.AddWithValue(devices.Select(d => d.DeviceId).ToArray());
-        command.Parameters.AddWithValue(devices.Select(d => d.GpsBackAt).ToArray());
-        command.Parameters.AddWithValue(now);
-        command.Parameters.AddWithValue(timeZone);
+        await using var command = new NpgsqlCommand(CloseSql, connection, transaction);
+        AddCloseParameters(command.Parameters, devices, now, timeZone);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            closed.Add(new ClosedAlert(reader.GetGuid(0), reader.GetGuid(1), Enum.Parse<AlertKind>(reader.GetString(2)), now));
-        }
-
+        closed.AddRange(await ReadClosedAsync(reader, now, ct));
         return closed;
     }
 
@@ -106,21 +137,10 @@ public sealed class DeviceIncidents(ILiveNotifier live)
             return closed;
         }
 
-        await using var command = new NpgsqlCommand("""
-            UPDATE alerts a SET state = 'Closed', closed_at = $3, closed_reason = u.reason
-            FROM unnest($1::uuid[], $2::text[]) AS u(subject_id, reason)
-            WHERE a.subject_id = u.subject_id AND a.kind = 'LowBattery' AND a.state IN ('Open', 'Acknowledged')
-            RETURNING a.id, a.subject_id
-            """, connection, transaction);
-        command.Parameters.AddWithValue(subjects.Select(s => s.SubjectId).ToArray());
-        command.Parameters.AddWithValue(subjects.Select(s => s.Reason).ToArray());
-        command.Parameters.AddWithValue(now);
+        await using var command = new NpgsqlCommand(EndLowBatterySql, connection, transaction);
+        AddEndLowBatteryParameters(command.Parameters, subjects, now);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            closed.Add(new ClosedAlert(reader.GetGuid(0), reader.GetGuid(1), AlertKind.LowBattery, now));
-        }
-
+        closed.AddRange(await ReadClosedAsync(reader, now, ct));
         return closed;
     }
 

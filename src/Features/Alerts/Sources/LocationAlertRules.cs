@@ -28,92 +28,125 @@ public sealed class LocationAlertRules(
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await DeviceRulesAsync(connection, fixes, ct);
-        await ZoneRulesAsync(connection, fixes, ct);
+        await RetryAsync(() => DeviceRulesAsync(connection, fixes, ct));
+        await RetryAsync(() => ZoneRulesAsync(connection, fixes, ct));
     }
 
-    private async Task DeviceRulesAsync(NpgsqlConnection connection, IReadOnlyList<LocationFix> fixes, CancellationToken ct)
+    /// <summary>
+    /// Runs a pass again when a concurrent batch of the same devices got in the way (a deadlock, or a zone
+    /// state that moved on since it was read): nothing of the failed pass was kept.
+    /// </summary>
+    private static async Task RetryAsync(Func<Task<bool>> pass)
     {
-        var o = options.Value;
-        var now = clock.GetUtcNow();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(o.CurfewTimeZone);
-        var byDevice = fixes.GroupBy(f => f.DeviceId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var raised = new List<RaisedAlert>();
-        var closed = new List<ClosedAlert>();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                raised.Clear();
-                closed.Clear();
-                await using var tx = await connection.BeginTransactionAsync(ct);
-
-                // The run of fixes without GPS carries over from batch to batch on the device row, locked in id
-                // order (as the location writer does) so that concurrent batches cannot deadlock.
-                var runs = new Dictionary<string, int>(StringComparer.Ordinal);
-                await using (var read = new NpgsqlCommand("SELECT id, non_gps_fix_run FROM devices WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", connection, tx))
+                if (await pass() || attempt >= 5)
                 {
-                    read.Parameters.AddWithValue(byDevice.Select(g => g.Key).ToArray());
-                    await using var reader = await read.ExecuteReaderAsync(ct);
-                    while (await reader.ReadAsync(ct))
-                    {
-                        runs[reader.GetString(0)] = reader.GetInt32(1);
-                    }
+                    return;
                 }
-
-                var outcomes = byDevice.Select(g => (
-                        DeviceId: g.Key,
-                        g.First().SubjectId,
-                        Before: runs.GetValueOrDefault(g.Key),
-                        Outcome: DeviceRules.Judge(g.Select(f => new DeviceFix(f.At, f.AccuracyM, f.BatteryPct)), runs.GetValueOrDefault(g.Key), o.NoGpsAccuracyM, o.NoGpsFixRun, o.LowBatteryPct)))
-                    .ToList();
-
-                var changedRuns = outcomes.Where(x => x.Outcome.NonGpsRun != x.Before).ToList();
-                if (changedRuns.Count > 0)
-                {
-                    await using var update = new NpgsqlCommand("""
-                        UPDATE devices d SET non_gps_fix_run = u.run FROM unnest($1::text[], $2::int[]) AS u(id, run) WHERE d.id = u.id
-                        """, connection, tx);
-                    update.Parameters.AddWithValue(changedRuns.Select(x => x.DeviceId).ToArray());
-                    update.Parameters.AddWithValue(changedRuns.Select(x => x.Outcome.NonGpsRun).ToArray());
-                    await update.ExecuteNonQueryAsync(ct);
-                }
-
-                closed.AddRange(await DeviceIncidents.CloseAsync(connection, tx,
-                    [.. outcomes.Where(x => x.Outcome.GpsBackAt is not null).Select(x => (x.DeviceId, x.Outcome.GpsBackAt!.Value))], now, o.CurfewTimeZone, ct));
-
-                foreach (var (deviceId, subjectId, _, outcome) in outcomes.Where(x => x.Outcome.RaiseNoGpsFix))
-                {
-                    var since = outcome.NoGpsSince ?? now;
-                    var incident = await DeviceIncidents.OpenOrJoinAsync(connection, tx, subjectId, deviceId, since, ct);
-                    raised.Add(await raiser.RaiseAsync(connection, tx, new AlertCandidate(
-                        subjectId, AlertKind.NoGpsFix, "incident:" + incident, since,
-                        $"Device {deviceId} sent {o.NoGpsFixRun} or more fixes in a row without GPS (accuracy worse than {o.NoGpsAccuracyM:0} m) since {DeviceIncidents.LocalTime(since, zone)}.",
-                        IncidentId: incident), ct));
-                }
-
-                closed.AddRange(await DeviceIncidents.EndLowBatteryAsync(connection, tx,
-                    [.. outcomes.Where(x => x.Outcome.BatteryRecoveredAt is not null)
-                        .Select(x => (x.SubjectId, $"Cleared: battery back at {x.Outcome.BatteryRecoveredAt!.Value.Pct}% at {DeviceIncidents.LocalTime(x.Outcome.BatteryRecoveredAt.Value.At, zone)}."))],
-                    now, ct));
-
-                var low = outcomes.Where(x => x.Outcome.LowBatteryAt is not null).ToList();
-                if (low.Count > 0)
-                {
-                    raised.AddRange(await LowBatteryAsync(connection, tx, low.Select(x => (x.DeviceId, x.SubjectId, x.Outcome.LowBatteryAt!.Value)).ToList(), zone, ct));
-                }
-
-                await tx.CommitAsync(ct);
-                break;
             }
-            catch (PostgresException ex) when (attempt < 3 && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            catch (PostgresException ex) when (attempt < 5 && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
             {
-                // Try again: nothing of this attempt was kept.
+                // Try again below.
+            }
+        }
+    }
+
+    private async Task<bool> DeviceRulesAsync(NpgsqlConnection connection, IReadOnlyList<LocationFix> fixes, CancellationToken ct)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(o.CurfewTimeZone);
+        var outcomes = fixes.GroupBy(f => f.DeviceId, StringComparer.Ordinal)
+            .Select(g => (
+                DeviceId: g.Key,
+                g.First().SubjectId,
+                Outcome: DeviceRules.Judge(g.Select(f => new DeviceFix(f.At, f.AccuracyM, f.BatteryPct)), 0, o.NoGpsAccuracyM, o.NoGpsFixRun, o.LowBatteryPct)))
+            .OrderBy(x => x.DeviceId, StringComparer.Ordinal)
+            .ToList();
+        var gpsBack = outcomes.Where(x => x.Outcome.GpsBackAt is not null).Select(x => (x.DeviceId, x.Outcome.GpsBackAt!.Value)).ToList();
+        var recovered = outcomes.Where(x => x.Outcome.BatteryRecoveredAt is not null)
+            .Select(x => (x.SubjectId, $"Cleared: battery back at {x.Outcome.BatteryRecoveredAt!.Value.Pct}% at {DeviceIncidents.LocalTime(x.Outcome.BatteryRecoveredAt.Value.At, zone)}."))
+            .ToList();
+        var raised = new List<RaisedAlert>();
+        var closed = new List<ClosedAlert>();
+        await using var tx = await connection.BeginTransactionAsync(ct);
+
+        // One round trip for the common case. The run of fixes without GPS carries over from batch to batch
+        // on the device row; a device with GPS and no run is not touched (nor locked). Then the incidents of
+        // devices with GPS back close, and low-battery episodes of batteries back up end.
+        var runs = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using (var batch = new NpgsqlBatch(connection, tx))
+        {
+            var run = new NpgsqlBatchCommand("""
+                UPDATE devices d SET non_gps_fix_run = CASE WHEN u.has_gps THEN u.run_in_batch ELSE d.non_gps_fix_run + u.run_in_batch END
+                FROM unnest($1::text[], $2::boolean[], $3::int[]) AS u(id, has_gps, run_in_batch)
+                WHERE d.id = u.id AND (u.run_in_batch > 0 OR d.non_gps_fix_run <> 0)
+                RETURNING d.id, d.non_gps_fix_run
+                """);
+            run.Parameters.AddWithValue(outcomes.Select(x => x.DeviceId).ToArray());
+            run.Parameters.AddWithValue(outcomes.Select(x => x.Outcome.GpsBackAt is not null).ToArray());
+            run.Parameters.AddWithValue(outcomes.Select(x => x.Outcome.NonGpsRun).ToArray());
+            batch.BatchCommands.Add(run);
+            if (gpsBack.Count > 0)
+            {
+                var close = new NpgsqlBatchCommand(DeviceIncidents.CloseSql);
+                DeviceIncidents.AddCloseParameters(close.Parameters, gpsBack, now, o.CurfewTimeZone);
+                batch.BatchCommands.Add(close);
+            }
+
+            if (recovered.Count > 0)
+            {
+                var end = new NpgsqlBatchCommand(DeviceIncidents.EndLowBatterySql);
+                DeviceIncidents.AddEndLowBatteryParameters(end.Parameters, recovered, now);
+                batch.BatchCommands.Add(end);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                runs[reader.GetString(0)] = reader.GetInt32(1);
+            }
+
+            while (await reader.NextResultAsync(ct))
+            {
+                closed.AddRange(await DeviceIncidents.ReadClosedAsync(reader, now, ct));
             }
         }
 
+        foreach (var (deviceId, subjectId, outcome) in outcomes)
+        {
+            if (!runs.TryGetValue(deviceId, out var after) || outcome.NonGpsRun == 0)
+            {
+                continue;
+            }
+
+            var before = outcome.GpsBackAt is not null ? 0 : after - outcome.NonGpsRun;
+            if (!DeviceBatchOutcome.ReachesLimit(before, after, o.NoGpsFixRun))
+            {
+                continue;
+            }
+
+            var since = outcome.RunSince ?? now;
+            var incident = await DeviceIncidents.OpenOrJoinAsync(connection, tx, subjectId, deviceId, since, ct);
+            raised.Add(await raiser.RaiseAsync(connection, tx, new AlertCandidate(
+                subjectId, AlertKind.NoGpsFix, "incident:" + incident, since,
+                $"Device {deviceId} sent {o.NoGpsFixRun} or more fixes in a row without GPS (accuracy worse than {o.NoGpsAccuracyM:0} m), the first of this batch at {DeviceIncidents.LocalTime(since, zone)}.",
+                IncidentId: incident), ct));
+        }
+
+        var low = outcomes.Where(x => x.Outcome.LowBatteryAt is not null).ToList();
+        if (low.Count > 0)
+        {
+            raised.AddRange(await LowBatteryAsync(connection, tx, low.Select(x => (x.DeviceId, x.SubjectId, x.Outcome.LowBatteryAt!.Value)).ToList(), zone, ct));
+        }
+
+        await tx.CommitAsync(ct);
         await raiser.PublishAsync(raised);
         await incidents.PublishClosedAsync(closed);
+        return true;
     }
 
     /// <summary>
@@ -151,40 +184,30 @@ public sealed class LocationAlertRules(
         return raised;
     }
 
-    private sealed record ZoneRow(Guid ZoneId, Guid SubjectId, string Name, ZoneRule Rule, ZonePresenceState State, Guid? OpenAlertId);
+    private sealed record ZoneRow(Guid ZoneId, Guid SubjectId, string Name, ZoneRule Rule, ZonePresenceState State, Guid? OpenAlertId, bool Stored);
 
-    private async Task ZoneRulesAsync(NpgsqlConnection connection, IReadOnlyList<LocationFix> fixes, CancellationToken ct)
+    /// <summary>
+    /// The zones of the batch's people, judged fix by fix in memory. Optimistic: the presence rows are read
+    /// without locks and written back only if nobody moved them on meanwhile (same last fix, same open
+    /// alert); otherwise the pass is rolled back (with any alert it raised) and run again on fresh state.
+    /// Answers false when it must be run again.
+    /// </summary>
+    private async Task<bool> ZoneRulesAsync(NpgsqlConnection connection, IReadOnlyList<LocationFix> fixes, CancellationToken ct)
     {
         var o = options.Value;
         var subjects = fixes.Select(f => f.SubjectId).Distinct().ToArray();
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(o.CurfewTimeZone);
         var settings = new ZoneSettings(o.ZoneConfirmFixes, o.ZoneMarginM, o.ZoneGap, timeZone);
         var raised = new List<RaisedAlert>();
-        await using var tx = await connection.BeginTransactionAsync(ct);
-
-        // Presence rows are created on first sight and then locked: two batches of one person on two
-        // instances take turns, and the second sees the first one's last processed fix.
-        await using (var ensure = new NpgsqlCommand("""
-            INSERT INTO zone_presences (zone_id, subject_id, candidate_count)
-            SELECT z.id, z.subject_id, 0 FROM zones z
-            WHERE z.subject_id = ANY($1) AND z.active
-              AND NOT EXISTS (SELECT 1 FROM zone_presences p WHERE p.zone_id = z.id)
-            ON CONFLICT (zone_id) DO NOTHING
-            """, connection, tx))
-        {
-            ensure.Parameters.AddWithValue(subjects);
-            await ensure.ExecuteNonQueryAsync(ct);
-        }
-
         var zones = new List<ZoneRow>();
         await using (var read = new NpgsqlCommand("""
-            SELECT p.zone_id, p.subject_id, z.name, z.kind, z.area, z.curfew_start, z.curfew_end,
-                   p.inside, p.since, p.candidate, p.candidate_count, p.candidate_since, p.last_fix_at, p.open_alert_id
-            FROM zone_presences p JOIN zones z ON z.id = p.zone_id
-            WHERE p.subject_id = ANY($1) AND z.active
-            ORDER BY p.zone_id
-            FOR UPDATE OF p
-            """, connection, tx))
+            SELECT z.id, z.subject_id, z.name, z.kind, z.area, z.curfew_start, z.curfew_end,
+                   p.inside, p.since, p.candidate, coalesce(p.candidate_count, 0), p.candidate_since, p.last_fix_at, p.open_alert_id,
+                   p.zone_id IS NOT NULL
+            FROM zones z LEFT JOIN zone_presences p ON p.zone_id = z.id
+            WHERE z.subject_id = ANY($1) AND z.active
+            ORDER BY z.id
+            """, connection))
         {
             read.Parameters.AddWithValue(subjects);
             await using var reader = await read.ExecuteReaderAsync(ct);
@@ -205,18 +228,18 @@ public sealed class LocationAlertRules(
                     reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
                     reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
                     openAlert is not null);
-                zones.Add(new ZoneRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), rule, state, openAlert));
+                zones.Add(new ZoneRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), rule, state, openAlert, reader.GetBoolean(14)));
             }
         }
 
         if (zones.Count == 0)
         {
-            await tx.CommitAsync(ct);
-            return;
+            return true;
         }
 
         var bySubject = fixes.ToLookup(f => f.SubjectId);
-        var updated = new List<ZoneRow>(zones.Count);
+        var updated = new List<(ZoneRow Before, ZonePresenceState State, Guid? OpenAlertId)>(zones.Count);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         foreach (var zone in zones)
         {
             var state = zone.State;
@@ -243,34 +266,60 @@ public sealed class LocationAlertRules(
                 }
             }
 
-            if (state != zone.State || openAlert != zone.OpenAlertId)
+            if (state != zone.State || openAlert != zone.OpenAlertId || !zone.Stored)
             {
-                updated.Add(zone with { State = state, OpenAlertId = openAlert });
+                updated.Add((zone, state, openAlert));
             }
         }
 
         if (updated.Count > 0)
         {
             await using var save = new NpgsqlCommand("""
-                UPDATE zone_presences p SET inside = u.inside, since = u.since, candidate = u.candidate,
-                    candidate_count = u.candidate_count, candidate_since = u.candidate_since, last_fix_at = u.last_fix_at,
-                    open_alert_id = u.open_alert_id
-                FROM unnest($1::uuid[], $2::boolean[], $3::timestamptz[], $4::boolean[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::uuid[])
-                    AS u(zone_id, inside, since, candidate, candidate_count, candidate_since, last_fix_at, open_alert_id)
-                WHERE p.zone_id = u.zone_id
+                WITH u AS (
+                    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::timestamptz[], $5::boolean[], $6::int[], $7::timestamptz[],
+                        $8::timestamptz[], $9::uuid[], $10::boolean[], $11::timestamptz[], $12::uuid[])
+                        AS u(zone_id, subject_id, inside, since, candidate, candidate_count, candidate_since, last_fix_at, open_alert_id,
+                             stored, was_last_fix_at, was_open_alert_id)
+                ), changed AS (
+                    UPDATE zone_presences p SET inside = u.inside, since = u.since, candidate = u.candidate,
+                        candidate_count = u.candidate_count, candidate_since = u.candidate_since, last_fix_at = u.last_fix_at,
+                        open_alert_id = u.open_alert_id
+                    FROM u
+                    WHERE u.stored AND p.zone_id = u.zone_id
+                      AND p.last_fix_at IS NOT DISTINCT FROM u.was_last_fix_at AND p.open_alert_id IS NOT DISTINCT FROM u.was_open_alert_id
+                    RETURNING p.zone_id
+                ), added AS (
+                    INSERT INTO zone_presences (zone_id, subject_id, inside, since, candidate, candidate_count, candidate_since, last_fix_at, open_alert_id)
+                    SELECT zone_id, subject_id, inside, since, candidate, candidate_count, candidate_since, last_fix_at, open_alert_id
+                    FROM u WHERE NOT u.stored
+                    ON CONFLICT (zone_id) DO NOTHING
+                    RETURNING zone_id
+                )
+                SELECT (SELECT count(*) FROM changed) + (SELECT count(*) FROM added)
                 """, connection, tx);
-            save.Parameters.AddWithValue(updated.Select(z => z.ZoneId).ToArray());
-            save.Parameters.AddWithValue(updated.Select(z => z.State.Inside).ToArray());
-            save.Parameters.AddWithValue(updated.Select(z => z.State.Since).ToArray());
-            save.Parameters.AddWithValue(updated.Select(z => z.State.Candidate).ToArray());
-            save.Parameters.AddWithValue(updated.Select(z => z.State.CandidateCount).ToArray());
-            save.Parameters.AddWithValue(updated.Select(z => z.State.CandidateSince).ToArray());
-            save.Parameters.AddWithValue(updated.Select(z => z.State.LastFixAt).ToArray());
-            save.Parameters.AddWithValue(updated.Select(z => z.OpenAlertId).ToArray());
-            await save.ExecuteNonQueryAsync(ct);
+            var p = save.Parameters;
+            p.AddWithValue(updated.Select(z => z.Before.ZoneId).ToArray());
+            p.AddWithValue(updated.Select(z => z.Before.SubjectId).ToArray());
+            p.AddWithValue(updated.Select(z => z.State.Inside).ToArray());
+            p.AddWithValue(updated.Select(z => z.State.Since).ToArray());
+            p.AddWithValue(updated.Select(z => z.State.Candidate).ToArray());
+            p.AddWithValue(updated.Select(z => z.State.CandidateCount).ToArray());
+            p.AddWithValue(updated.Select(z => z.State.CandidateSince).ToArray());
+            p.AddWithValue(updated.Select(z => z.State.LastFixAt).ToArray());
+            p.AddWithValue(updated.Select(z => z.OpenAlertId).ToArray());
+            p.AddWithValue(updated.Select(z => z.Before.Stored).ToArray());
+            p.AddWithValue(updated.Select(z => z.Before.State.LastFixAt).ToArray());
+            p.AddWithValue(updated.Select(z => z.Before.OpenAlertId).ToArray());
+            if (Convert.ToInt64(await save.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) != updated.Count)
+            {
+                // A concurrent batch of the same person moved a zone on: judge again from its state.
+                await tx.RollbackAsync(ct);
+                return false;
+            }
         }
 
         await tx.CommitAsync(ct);
         await raiser.PublishAsync(raised);
+        return true;
     }
 }
