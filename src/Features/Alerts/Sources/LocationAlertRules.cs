@@ -28,8 +28,7 @@ public sealed class LocationAlertRules(
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await RetryAsync(() => DeviceRulesAsync(connection, fixes, ct));
-        await RetryAsync(() => ZoneRulesAsync(connection, fixes, ct));
+        await RetryAsync(() => RulesAsync(connection, fixes, ct));
     }
 
     /// <summary>
@@ -54,7 +53,7 @@ public sealed class LocationAlertRules(
         }
     }
 
-    private async Task<bool> DeviceRulesAsync(NpgsqlConnection connection, IReadOnlyList<LocationFix> fixes, CancellationToken ct)
+    private async Task<bool> RulesAsync(NpgsqlConnection connection, IReadOnlyList<LocationFix> fixes, CancellationToken ct)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
@@ -72,6 +71,7 @@ public sealed class LocationAlertRules(
             .ToList();
         var raised = new List<RaisedAlert>();
         var closed = new List<ClosedAlert>();
+        List<ZoneRow> zones;
         await using var tx = await connection.BeginTransactionAsync(ct);
 
         // One round trip for the common case. The run of fixes without GPS carries over from batch to batch
@@ -104,16 +104,24 @@ public sealed class LocationAlertRules(
                 batch.BatchCommands.Add(end);
             }
 
+            var read = new NpgsqlBatchCommand(ReadZonesSql);
+            read.Parameters.AddWithValue(fixes.Select(f => f.SubjectId).Distinct().ToArray());
+            batch.BatchCommands.Add(read);
+
             await using var reader = await batch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 runs[reader.GetString(0)] = reader.GetInt32(1);
             }
 
-            while (await reader.NextResultAsync(ct))
+            for (var i = 1; i < batch.BatchCommands.Count - 1; i++)
             {
+                await reader.NextResultAsync(ct);
                 closed.AddRange(await DeviceIncidents.ReadClosedAsync(reader, now, ct));
             }
+
+            await reader.NextResultAsync(ct);
+            zones = await ReadZonesAsync(reader, ct);
         }
 
         foreach (var (deviceId, subjectId, outcome) in outcomes)
@@ -141,6 +149,12 @@ public sealed class LocationAlertRules(
         if (low.Count > 0)
         {
             raised.AddRange(await LowBatteryAsync(connection, tx, low.Select(x => (x.DeviceId, x.SubjectId, x.Outcome.LowBatteryAt!.Value)).ToList(), zone, ct));
+        }
+
+        if (!await ZoneRulesAsync(connection, tx, fixes, zones, raised, ct))
+        {
+            await tx.RollbackAsync(ct);
+            return false;
         }
 
         await tx.CommitAsync(ct);
@@ -186,52 +200,53 @@ public sealed class LocationAlertRules(
 
     private sealed record ZoneRow(Guid ZoneId, Guid SubjectId, string Name, ZoneRule Rule, ZonePresenceState State, Guid? OpenAlertId, bool Stored);
 
+    private const string ReadZonesSql = """
+        SELECT z.id, z.subject_id, z.name, z.kind, z.area, z.curfew_start, z.curfew_end,
+               p.inside, p.since, p.candidate, coalesce(p.candidate_count, 0), p.candidate_since, p.last_fix_at, p.open_alert_id,
+               p.zone_id IS NOT NULL
+        FROM zones z LEFT JOIN zone_presences p ON p.zone_id = z.id
+        WHERE z.subject_id = ANY($1) AND z.active
+        ORDER BY z.id
+        """;
+
+    private static async Task<List<ZoneRow>> ReadZonesAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var zones = new List<ZoneRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            var area = reader.GetFieldValue<Polygon>(4);
+            var rule = new ZoneRule(
+                Enum.Parse<ZoneKind>(reader.GetString(3)),
+                new ZoneShape([.. area.ExteriorRing.Coordinates.Select(c => new LatLon(c.Y, c.X))]),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<TimeOnly>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<TimeOnly>(6));
+            var openAlert = reader.IsDBNull(13) ? (Guid?)null : reader.GetGuid(13);
+            var state = new ZonePresenceState(
+                reader.IsDBNull(7) ? null : reader.GetBoolean(7),
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                reader.IsDBNull(9) ? null : reader.GetBoolean(9),
+                reader.GetInt32(10),
+                reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+                reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+                openAlert is not null);
+            zones.Add(new ZoneRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), rule, state, openAlert, reader.GetBoolean(14)));
+        }
+
+        return zones;
+    }
+
     /// <summary>
     /// The zones of the batch's people, judged fix by fix in memory. Optimistic: the presence rows are read
     /// without locks and written back only if nobody moved them on meanwhile (same last fix, same open
     /// alert); otherwise the pass is rolled back (with any alert it raised) and run again on fresh state.
     /// Answers false when it must be run again.
     /// </summary>
-    private async Task<bool> ZoneRulesAsync(NpgsqlConnection connection, IReadOnlyList<LocationFix> fixes, CancellationToken ct)
+    private async Task<bool> ZoneRulesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<LocationFix> fixes, List<ZoneRow> zones, List<RaisedAlert> raised, CancellationToken ct)
     {
         var o = options.Value;
-        var subjects = fixes.Select(f => f.SubjectId).Distinct().ToArray();
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(o.CurfewTimeZone);
         var settings = new ZoneSettings(o.ZoneConfirmFixes, o.ZoneMarginM, o.ZoneGap, timeZone);
-        var raised = new List<RaisedAlert>();
-        var zones = new List<ZoneRow>();
-        await using (var read = new NpgsqlCommand("""
-            SELECT z.id, z.subject_id, z.name, z.kind, z.area, z.curfew_start, z.curfew_end,
-                   p.inside, p.since, p.candidate, coalesce(p.candidate_count, 0), p.candidate_since, p.last_fix_at, p.open_alert_id,
-                   p.zone_id IS NOT NULL
-            FROM zones z LEFT JOIN zone_presences p ON p.zone_id = z.id
-            WHERE z.subject_id = ANY($1) AND z.active
-            ORDER BY z.id
-            """, connection))
-        {
-            read.Parameters.AddWithValue(subjects);
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var area = reader.GetFieldValue<Polygon>(4);
-                var rule = new ZoneRule(
-                    Enum.Parse<ZoneKind>(reader.GetString(3)),
-                    new ZoneShape([.. area.ExteriorRing.Coordinates.Select(c => new LatLon(c.Y, c.X))]),
-                    reader.IsDBNull(5) ? null : reader.GetFieldValue<TimeOnly>(5),
-                    reader.IsDBNull(6) ? null : reader.GetFieldValue<TimeOnly>(6));
-                var openAlert = reader.IsDBNull(13) ? (Guid?)null : reader.GetGuid(13);
-                var state = new ZonePresenceState(
-                    reader.IsDBNull(7) ? null : reader.GetBoolean(7),
-                    reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-                    reader.IsDBNull(9) ? null : reader.GetBoolean(9),
-                    reader.GetInt32(10),
-                    reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
-                    reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
-                    openAlert is not null);
-                zones.Add(new ZoneRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), rule, state, openAlert, reader.GetBoolean(14)));
-            }
-        }
-
         if (zones.Count == 0)
         {
             return true;
@@ -239,7 +254,6 @@ public sealed class LocationAlertRules(
 
         var bySubject = fixes.ToLookup(f => f.SubjectId);
         var updated = new List<(ZoneRow Before, ZonePresenceState State, Guid? OpenAlertId)>(zones.Count);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         foreach (var zone in zones)
         {
             var state = zone.State;
@@ -313,13 +327,10 @@ public sealed class LocationAlertRules(
             if (Convert.ToInt64(await save.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) != updated.Count)
             {
                 // A concurrent batch of the same person moved a zone on: judge again from its state.
-                await tx.RollbackAsync(ct);
                 return false;
             }
         }
 
-        await tx.CommitAsync(ct);
-        await raiser.PublishAsync(raised);
         return true;
     }
 }
