@@ -3,6 +3,7 @@ using Dashboard.Components;
 using Dashboard.Data;
 using Dashboard.Domain;
 using Dashboard.Features;
+using Dashboard.Features.Alerts.Sources;
 using Dashboard.Features.Photos;
 using Dashboard.Features.Prompts;
 using Dashboard.Health;
@@ -27,6 +28,7 @@ builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptio
     .PostConfigure(o => o.Enabled ??= databaseSource == DatabaseSourceKind.Embedded);
 builder.Services.AddHostedService<DemoTraffic>();
 builder.AddFeatures();
+builder.AddAlertSources();
 var signInMode = builder.AddDashboardAuthentication();
 builder.AddIngestion();
 builder.AddLive();

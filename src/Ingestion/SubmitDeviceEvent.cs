@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.Domain;
+using Dashboard.Features.Alerts.Sources;
 using Dashboard.Live;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,6 +13,7 @@ namespace Dashboard.Ingestion;
 public sealed class SubmitDeviceEvent(
     NpgsqlDataSource dataSource,
     DeviceDirectory devices,
+    DeviceEventAlerts alerts,
     ILiveNotifier live,
     IOptions<IngestionOptions> options,
     TimeProvider clock)
@@ -100,7 +102,10 @@ public sealed class SubmitDeviceEvent(
                 await seen.ExecuteNonQueryAsync(ct);
             }
 
+            // In the event's own transaction: the alert is stored with the event or not at all.
+            var effects = await alerts.ApplyAsync(connection, tx, new StoredDeviceEvent(id, device.Id, device.SubjectId, at.Value, kind, detail), ct);
             await tx.CommitAsync(ct);
+            await alerts.PublishAsync(effects);
             await live.DeviceStatusChangedAsync([new DeviceStatusChanged(device.Id, device.SubjectId, null, null, null, null, now)], CancellationToken.None);
             return Results.Json(new Response(id), statusCode: StatusCodes.Status202Accepted);
         }
