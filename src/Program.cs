@@ -26,6 +26,7 @@ builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations()
     .PostConfigure(o => o.Enabled ??= databaseSource == DatabaseSourceKind.Embedded);
+builder.Services.AddSingleton<DemoBackfill>();
 builder.Services.AddHostedService<DemoTraffic>();
 builder.AddFeatures();
 builder.AddAlertSources();

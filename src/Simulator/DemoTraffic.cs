@@ -22,6 +22,7 @@ public sealed class DemoTraffic(
     IDbContextFactory<DashboardDb> dbFactory,
     IOptions<SimulatorOptions> options,
     IOptions<IngestionOptions> ingestion,
+    DemoBackfill backfill,
     TimeProvider clock,
     ILogger<DemoTraffic> logger) : BackgroundService
 {
@@ -36,6 +37,18 @@ public sealed class DemoTraffic(
     private readonly HashSet<string> _withoutGps = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        finally
+        {
+            backfill.Done();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         if (options.Value.Enabled != true)
         {
@@ -62,6 +75,7 @@ public sealed class DemoTraffic(
             devices = await LoadDevicesAsync(stoppingToken);
             logger.LogInformation("Simulating {Count} devices against {Url}", devices.Count, http.BaseAddress);
             await BackfillAsync(http, devices, stoppingToken);
+            backfill.Done();
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -345,4 +359,17 @@ public sealed class DemoTraffic(
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash.AsSpan(0, 16));
     }
+}
+
+/// <summary>
+/// Tells the alert timers when the simulator has answered the day so far: until then a prompt of this
+/// morning is not missed, only not yet replayed. Done at once when the simulator is off.
+/// </summary>
+public sealed class DemoBackfill
+{
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Completed => _done.Task;
+
+    public void Done() => _done.TrySetResult();
 }

@@ -15,6 +15,7 @@ public sealed class AlertTimers(
     NpgsqlDataSource dataSource,
     AlertRaiser raiser,
     IOptions<AlertOptions> options,
+    Simulator.DemoBackfill demoBackfill,
     TimeProvider clock,
     ILogger<AlertTimers> logger) : BackgroundService
 {
@@ -25,6 +26,8 @@ public sealed class AlertTimers(
             return;
         }
 
+        // With demo traffic, the simulator first replays the day so far; its prompts are not missed meanwhile.
+        await demoBackfill.Completed.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.TimerInterval, clock);
         do
         {
@@ -32,7 +35,7 @@ public sealed class AlertTimers(
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (NpgsqlException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Alert timers could not run; will retry in {Interval}", options.Value.TimerInterval);
             }
