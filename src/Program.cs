@@ -5,6 +5,7 @@ using Dashboard.Domain;
 using Dashboard.Features;
 using Dashboard.Features.Photos;
 using Dashboard.Features.Prompts;
+using Dashboard.Features.Trails;
 using Dashboard.Health;
 using Dashboard.Ingestion;
 using Dashboard.Live;
@@ -83,6 +84,7 @@ app.MapSignOut();
 app.MapIngestion();
 app.MapLive();
 app.MapPhotos();
+app.MapTrails();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -2,6 +2,7 @@ using Dashboard.Features.Board;
 using Dashboard.Features.CheckIns;
 using Dashboard.Features.Reviews;
 using Dashboard.Features.Subjects;
+using Dashboard.Features.Trails;
 
 namespace Dashboard.Features;
 
@@ -22,5 +23,6 @@ public static class FeatureSetup
         builder.Services.AddSingleton<DecideReview>();
         builder.Services.AddSingleton<GetReview>();
         builder.Services.AddSingleton<GetReviewQuality>();
+        builder.AddTrails();
     }
 }
