@@ -76,7 +76,8 @@ function everyNth(count, most) {
 
 export async function create(element, options, dotnet) {
     const L = await loadLeaflet();
-    const map = L.map(element, { zoomControl: true, attributionControl: !!options.tileUrl, keyboard: true });
+    // maxZoom on the map itself: without a tile layer Leaflet has no zoom limit, and marker clustering needs one.
+    const map = L.map(element, { zoomControl: true, attributionControl: !!options.tileUrl, keyboard: true, maxZoom: options.maxZoom ?? 19 });
     if (options.tileUrl) {
         L.tileLayer(options.tileUrl, { attribution: options.attribution ?? "", maxZoom: options.maxZoom ?? 19 }).addTo(map);
     } else {
@@ -108,6 +109,7 @@ export async function create(element, options, dotnet) {
     let trail = null; // { segments: [[[lat, lon, tMs, accuracy, number], ...]], from, to }
     let display = { accuracy: false, arrows: false, numbers: false, until: null };
     let positions = null; // caseload: cluster group and markers by id
+    let positionsReady = null;
     map.setView([51.5072, -0.1276], 12);
 
     function boundsOfAll() {
@@ -217,6 +219,13 @@ export async function create(element, options, dotnet) {
         }
     }
 
+    function fitAll() {
+        const b = boundsOfAll();
+        if (b.isValid()) {
+            map.fitBounds(b, { padding: [24, 24], maxZoom: 17 });
+        }
+    }
+
     return {
         /** Generic markers, each with an accuracy circle when it has one; the map fits them. */
         setMarkers(markers) {
@@ -290,10 +299,7 @@ export async function create(element, options, dotnet) {
             }
         },
         fitBounds() {
-            const b = boundsOfAll();
-            if (b.isValid()) {
-                map.fitBounds(b, { padding: [24, 24], maxZoom: 17 });
-            }
+            fitAll();
         },
         /** A live fix: extends the newest part of the trail and, when following, keeps it in view. */
         follow(lat, lon, label, pan) {
@@ -317,12 +323,13 @@ export async function create(element, options, dotnet) {
          * crowded; markers already shown move to their new place.
          */
         async setPositions(items, fit) {
-            if (!positions) {
-                const clustered = await loadCluster(L);
+            // One group, even when two calls overlap while the plugin loads.
+            positionsReady ??= loadCluster(L).then(clustered => {
                 const group = clustered ? L.markerClusterGroup({ maxClusterRadius: 50, showCoverageOnHover: false }) : L.layerGroup();
                 group.addTo(map);
                 positions = { group, markers: new Map() };
-            }
+            });
+            await positionsReady;
             const seen = new Set();
             for (const p of items) {
                 seen.add(p.id);
@@ -358,7 +365,7 @@ export async function create(element, options, dotnet) {
             // The markers' places, readable from the page (tests, diagnostics) even when a cluster hides them.
             element.dataset.positions = JSON.stringify(Object.fromEntries([...positions.markers].map(([id, m]) => [id, [m.getLatLng().lat, m.getLatLng().lng]])));
             if (fit) {
-                this.fitBounds();
+                fitAll();
             }
         },
         /** Where a subject's marker is now (tests and the live view read it). */

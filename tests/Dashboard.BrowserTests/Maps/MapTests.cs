@@ -39,17 +39,21 @@ public class MapTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         using (var partner = fixture.Partner())
         {
             var posted = await partner.PostAsync(new Uri("/api/v1/checkins", UriKind.Relative), IngestionApp.Json(
-                $$"""{"eventId":"{{Guid.NewGuid()}}","deviceId":"demo-0013","capturedAt":"{{IngestionApp.Now(-60)}}","matchScore":0.95,"livenessScore":0.95,"location":{"lat":51.526,"lon":-0.1,"accuracyM":9}}"""));
+                $$"""{"eventId":"{{Guid.NewGuid()}}","deviceId":"demo-0013","capturedAt":"{{IngestionApp.Now(-60)}}","matchScore":0.95,"livenessScore":0.95,"location":{"lat":51.526,"lon":-0.1,"accuracyM":9} }"""));
             posted.EnsureSuccessStatusCode();
         }
 
-        var page = await fixture.SignedInPageAsync("officer1", $"/subjects/{subject}");
+        var page = await fixture.SignedInPageAsync("officer1", "/");
         var errors = BrowserFixture.CollectErrors(page);
+        await page.GotoAsync($"/subjects/{subject}");
+        await BrowserFixture.WaitInteractiveAsync(page);
         var map = page.GetByTestId("subject-trail-map");
         await Assertions.Expect(map.Locator(".leaflet-control-scale")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(map.Locator("path.trail-line").First).ToBeAttachedAsync(new() { Timeout = 15_000 });
-        await Assertions.Expect(map.Locator("path.zone--exclusion")).ToHaveCountAsync(1);
-        await Assertions.Expect(map.Locator("path.zone--inclusion")).ToHaveCountAsync(1);
+        var exclusions = await Sql.CountAsync(cs, "SELECT count(*) FROM zones WHERE subject_id = $1 AND active AND kind = 'Exclusion'", subject);
+        var inclusions = await Sql.CountAsync(cs, "SELECT count(*) FROM zones WHERE subject_id = $1 AND active AND kind = 'Inclusion'", subject);
+        await Assertions.Expect(map.Locator("path.zone--exclusion")).ToHaveCountAsync((int)exclusions);
+        await Assertions.Expect(map.Locator("path.zone--inclusion")).ToHaveCountAsync((int)inclusions);
         await Assertions.Expect(map.Locator(".map-event--checkin").First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("zone-list")).ToContainTextAsync("Home: inclusion zone (green, dashed outline), must be inside 19:00–07:00 (curfew)");
         await Assertions.Expect(page.GetByTestId("trail-summary")).ToContainTextAsync("1 gap of more than 5 minutes");
@@ -85,17 +89,26 @@ public class MapTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         }
 
         await PostFixAsync(51.50, -0.12, 30);
-        var page = await fixture.SignedInPageAsync("officer1", "/map");
+        var page = await fixture.SignedInPageAsync("officer1", "/");
         var errors = BrowserFixture.CollectErrors(page);
+        await page.GotoAsync("/map");
+        await BrowserFixture.WaitInteractiveAsync(page);
         var map = page.GetByTestId("caseload-map");
         await Assertions.Expect(map.Locator(".leaflet-control-scale")).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await Assertions.Expect(map).ToHaveAttributeAsync("data-positions", new System.Text.RegularExpressions.Regex(subject.ToString()), new() { Timeout = 15_000 });
-        Assert.Equal([51.50, -0.12], await PositionAsync(map, subject));
+        try
+        {
+            await Assertions.Expect(map).ToHaveAttributeAsync("data-positions", new System.Text.RegularExpressions.Regex(subject.ToString()), new() { Timeout = 15_000 });
+        }
+        catch (PlaywrightException ex)
+        {
+            throw new InvalidOperationException(ex.Message + "\nPage errors:\n" + string.Join("\n", errors), ex);
+        }
+        Assert.Equal(new[] { 51.50, -0.12 }, await PositionAsync(map, subject));
 
         await PostFixAsync(51.4321, -0.2345, 0);
 
         await Assertions.Expect(page.Locator($"tr[data-subject-id='{subject}'] [data-testid='position']")).ToHaveTextAsync("51.43210, -0.23450", new() { Timeout = 10_000 });
-        Assert.Equal([51.4321, -0.2345], await PositionAsync(map, subject));
+        Assert.Equal(new[] { 51.4321, -0.2345 }, await PositionAsync(map, subject));
         await BrowserFixture.AssertAccessibleAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "caseload-map");
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Dashboard.Features.Trails;
 using Dashboard.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.IntegrationTests.Trails;
 
@@ -46,6 +47,7 @@ public class TrailApiTests(TrailApiTests.WeekOfFixes fixture) : IClassFixture<Tr
                     """, SubjectId, at);
             }
 
+            await Sql.ExecuteAsync(cs, "UPDATE devices SET last_fix_at = (SELECT max(at) FROM location_pings WHERE subject_id = $1) WHERE id = 'demo-0001' AND (last_fix_at IS NULL OR last_fix_at < $2)", SubjectId, To);
             await Sql.ExecuteAsync(cs, "ANALYZE location_pings");
         }
     }
@@ -70,6 +72,25 @@ public class TrailApiTests(TrailApiTests.WeekOfFixes fixture) : IClassFixture<Tr
         Assert.DoesNotContain("51.", await trail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("51.", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, await ExportsAuditedAsync());
+    }
+
+    [Fact]
+    public async Task The_caseload_map_lists_only_the_officers_own_subjects_with_their_last_fix()
+    {
+        var officer1 = await UserAsync("officer1");
+        var positions = await fixture.App.Services.GetRequiredService<GetCaseloadPositions>().HandleAsync(officer1, CancellationToken.None);
+
+        Assert.Equal(10, positions.Count);
+        Assert.Equal(0, await Sql.CountAsync(fixture.App.ConnectionString, "SELECT count(*) FROM subjects WHERE id = ANY($1) AND officer_id <> $2", positions.Select(p => p.SubjectId).ToArray(), officer1.Id));
+        var mine = Assert.Single(positions, p => p.SubjectId == fixture.SubjectId);
+        Assert.NotNull(mine.At);
+    }
+
+    private async Task<Dashboard.Security.CurrentUser> UserAsync(string login)
+    {
+        var row = await Sql.ScalarAsync(fixture.App.ConnectionString, "SELECT id::text || '|' || display_name || '|' || role || '|' || coalesce(team_id::text, '') FROM staff WHERE login_name = $1", login);
+        var parts = ((string)row!).Split('|');
+        return new(Guid.Parse(parts[0]), parts[1], Enum.Parse<Dashboard.Domain.StaffRole>(parts[2]), parts[3].Length > 0 ? Guid.Parse(parts[3]) : null);
     }
 
     [Fact]
