@@ -64,7 +64,7 @@ public static class TrailBenchmark
         Stats.Line("data load with VACUUM (ANALYZE) (s)", Stats.F(load.Elapsed.TotalSeconds, "0.0"));
         Stats.Line("rows in location_pings", Stats.F(await ScalarAsync<long>(connectionString, "SELECT count(*) FROM location_pings")));
 
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = app.BaseAddress });
         using (var signIn = await client.GetAsync(new Uri("/account/dev-sign-in?user=officer1", UriKind.Relative)))
         {
             if (signIn.StatusCode != HttpStatusCode.Redirect)
