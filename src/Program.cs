@@ -6,6 +6,7 @@ using Dashboard.Features;
 using Dashboard.Features.Alerts.Sources;
 using Dashboard.Features.Photos;
 using Dashboard.Features.Prompts;
+using Dashboard.Features.Trails;
 using Dashboard.Health;
 using Dashboard.Ingestion;
 using Dashboard.Live;
@@ -89,6 +90,7 @@ app.MapSignOut();
 app.MapIngestion();
 app.MapLive();
 app.MapPhotos();
+app.MapTrails();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

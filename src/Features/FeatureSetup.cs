@@ -4,6 +4,7 @@ using Dashboard.Features.Breaches;
 using Dashboard.Features.CheckIns;
 using Dashboard.Features.Reviews;
 using Dashboard.Features.Subjects;
+using Dashboard.Features.Trails;
 
 namespace Dashboard.Features;
 
@@ -29,5 +30,6 @@ public static class FeatureSetup
         builder.Services.AddSingleton<GetReviewQuality>();
         builder.Services.AddSingleton<AlertRaiser>();
         builder.Services.AddBreachFeatures();
+        builder.AddTrails();
     }
 }

@@ -15,3 +15,18 @@ public sealed class MapOptions
 
 /// <summary>A point to draw: position, optional accuracy circle, colour and a label (tooltip).</summary>
 public sealed record MapMarker(double Lat, double Lon, double? AccuracyM, string Colour, string Label);
+
+/// <summary>A vertex of a trail: where, when, how accurate, and its number among the fixes of the range.</summary>
+public sealed record MapTrailPoint(double Lat, double Lon, DateTimeOffset At, double AccuracyM, int Number);
+
+/// <summary>A zone's outline as [lat, lon] pairs; exclusion zones are drawn red, inclusion zones green and dashed.</summary>
+public sealed record MapZone(IReadOnlyList<double[]> Ring, Dashboard.Domain.ZoneKind Kind, string Label);
+
+/// <summary>A check-in or alert: a symbol on a coloured badge, and the words for the tooltip.</summary>
+public sealed record MapEvent(double Lat, double Lon, string Symbol, string Colour, string Label, string Kind);
+
+/// <summary>What is drawn over a trail, and the time up to which it is drawn (null: all of it).</summary>
+public sealed record MapDisplay(bool AccuracyCircles, bool DirectionArrows, bool PointNumbers, DateTimeOffset? Until);
+
+/// <summary>A subject on the caseload map.</summary>
+public sealed record MapPosition(Guid Id, double Lat, double Lon, string Initials, string Label, string Href, bool Stale);

@@ -1,0 +1,272 @@
+using Dashboard.Data;
+using Dashboard.Domain;
+using Dashboard.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+using Npgsql;
+
+namespace Dashboard.Features.Trails;
+
+/// <summary>
+/// A subject's trail for a time range, ready to draw: split into segments at gaps in reporting, thinned on
+/// the server to at most <see cref="TrailOptions.MaxVertices"/> vertices (the points nearest to check-ins,
+/// alerts and zone crossings always kept), with the check-ins, alerts and zones of the range.
+/// Null when the subject is outside the user's scope (which looks the same as not existing).
+/// </summary>
+public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDataSource dataSource, IOptions<TrailOptions> options, TimeProvider clock)
+{
+    /// <summary>GPS fixes are this accurate or better; coarser ones come from cell towers or Wi-Fi.</summary>
+    public const double GpsAccuracyM = 100;
+
+    /// <summary><paramref name="Zoom"/>, when given, sets a floor on the tolerance: one screen pixel at that zoom.</summary>
+    public sealed record Query(Guid SubjectId, DateTimeOffset From, DateTimeOffset To, bool AllPoints = false, int? Zoom = null);
+
+    /// <param name="Number">The point's position among all fixes of the range (1-based), so a thinned trail still says which fix it is.</param>
+    /// <param name="SpeedMps">From the previous fix of the range; null for the first of a segment.</param>
+    public sealed record TrailPoint(int Number, DateTimeOffset At, double Lat, double Lon, double AccuracyM, double? SpeedMps, string Source);
+
+    public sealed record CheckInMark(Guid Id, DateTimeOffset At, double Lat, double Lon, double? AccuracyM, CheckInOutcome Outcome, bool PlacedOnTrail);
+
+    public sealed record AlertMark(Guid Id, AlertKind Kind, AlertState State, DateTimeOffset At, double Lat, double Lon, string Summary);
+
+    /// <param name="Ring">The zone's outline as [lat, lon] pairs.</param>
+    public sealed record ZoneShape(Guid Id, string Name, ZoneKind Kind, IReadOnlyList<double[]> Ring, TimeOnly? CurfewStart, TimeOnly? CurfewEnd);
+
+    public sealed record Trail(
+        Guid SubjectId,
+        DateTimeOffset From,
+        DateTimeOffset To,
+        int TotalPoints,
+        int Vertices,
+        double ToleranceM,
+        IReadOnlyList<IReadOnlyList<TrailPoint>> Segments,
+        IReadOnlyList<CheckInMark> CheckIns,
+        IReadOnlyList<AlertMark> Alerts,
+        IReadOnlyList<ZoneShape> Zones,
+        DateTimeOffset? NewestFixAt,
+        TimeSpan ExpectedInterval,
+        DateTimeOffset ServedAt)
+    {
+        /// <summary>True when the newest fix is older than the expected reporting interval (data may be stale).</summary>
+        public bool Stale => NewestFixAt is not { } newest || ServedAt - newest > ExpectedInterval;
+    }
+
+    /// <summary>Fixes of one subject in a range, oldest first: the B-tree on (subject_id, at) and partition pruning by at.</summary>
+    internal const string FixesSql = """
+        SELECT at, ST_Y(location::geometry), ST_X(location::geometry), accuracy_m
+        FROM location_pings
+        WHERE subject_id = $1 AND at >= $2 AND at < $3
+        ORDER BY at
+        """;
+
+    public static string SourceOf(double accuracyM) => accuracyM <= GpsAccuracyM ? "GPS" : "network estimate";
+
+    public async Task<Trail?> HandleAsync(Query query, CurrentUser user, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(user);
+        if (query.To <= query.From)
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var subject = await Scope.Subjects(db, user).AsNoTracking().Where(s => s.Id == query.SubjectId)
+            .Select(s => new { s.Id, LastFixAt = db.Devices.Where(d => d.SubjectId == s.Id).Max(d => d.LastFixAt) })
+            .FirstOrDefaultAsync(ct);
+        if (subject is null)
+        {
+            return null;
+        }
+
+        var fixes = await ReadFixesAsync(dataSource, query.SubjectId, query.From, query.To, ct);
+        var from = query.From.ToUniversalTime();
+        var to = query.To.ToUniversalTime();
+        var checkIns = await db.CheckIns.AsNoTracking()
+            .Where(c => c.SubjectId == query.SubjectId && c.CapturedAt >= from && c.CapturedAt < to)
+            .OrderBy(c => c.CapturedAt)
+            .Select(c => new { c.Id, c.CapturedAt, c.Location, c.AccuracyM, c.Outcome })
+            .ToListAsync(ct);
+        var alerts = await db.Alerts.AsNoTracking()
+            .Where(a => a.SubjectId == query.SubjectId && a.RaisedAt >= from && a.RaisedAt < to)
+            .OrderBy(a => a.RaisedAt)
+            .Select(a => new { a.Id, a.Kind, a.State, a.RaisedAt, a.Location, a.Summary })
+            .ToListAsync(ct);
+        var zones = await db.Zones.AsNoTracking()
+            .Where(z => z.SubjectId == query.SubjectId && z.Active)
+            .OrderBy(z => z.Name)
+            .Select(z => new { z.Id, z.Name, z.Kind, z.Area, z.CurfewStart, z.CurfewEnd })
+            .ToListAsync(ct);
+
+        var gap = TimeSpan.FromSeconds(options.Value.GapSeconds);
+        var segments = TrailSimplifier.SplitAtGaps(fixes, gap);
+        var required = new HashSet<int>();
+        foreach (var c in checkIns)
+        {
+            AddNearest(fixes, c.CapturedAt, required);
+        }
+
+        foreach (var a in alerts)
+        {
+            AddNearest(fixes, a.RaisedAt, required);
+        }
+
+        AddZoneCrossings(fixes, segments, zones.Select(z => (NetTopologySuite.Geometries.Geometry)z.Area).ToList(), required);
+        var minTolerance = query.Zoom is { } zoom && fixes.Count > 0
+            ? 156_543.03 * Math.Cos(fixes[0].Lat * Math.PI / 180) / Math.Pow(2, Math.Clamp(zoom, 0, 22))
+            : 0;
+        var cap = query.AllPoints ? int.MaxValue : options.Value.MaxVertices;
+        var kept = TrailSimplifier.Simplify(fixes, segments, required, cap, query.AllPoints ? 0 : minTolerance, out var tolerance);
+
+        var drawn = new List<IReadOnlyList<TrailPoint>>(segments.Count);
+        var k = 0;
+        foreach (var (start, end) in segments)
+        {
+            var points = new List<TrailPoint>();
+            while (k < kept.Length && kept[k] <= end)
+            {
+                var i = kept[k++];
+                double? speed = i > start ? SpeedMps(fixes[i - 1], fixes[i]) : null;
+                points.Add(new TrailPoint(i + 1, fixes[i].At, fixes[i].Lat, fixes[i].Lon, fixes[i].AccuracyM, speed, SourceOf(fixes[i].AccuracyM)));
+            }
+
+            drawn.Add(points);
+        }
+
+        var checkInMarks = new List<CheckInMark>(checkIns.Count);
+        foreach (var c in checkIns)
+        {
+            if (c.Location is { } at)
+            {
+                checkInMarks.Add(new CheckInMark(c.Id, c.CapturedAt, at.Y, at.X, c.AccuracyM, c.Outcome, false));
+            }
+            else if (Nearest(fixes, c.CapturedAt) is { } n)
+            {
+                // No position with the check-in: shown where the trail was at that moment, and said so.
+                checkInMarks.Add(new CheckInMark(c.Id, c.CapturedAt, fixes[n].Lat, fixes[n].Lon, fixes[n].AccuracyM, c.Outcome, true));
+            }
+        }
+
+        var alertMarks = alerts.Where(a => a.Location is not null)
+            .Select(a => new AlertMark(a.Id, a.Kind, a.State, a.RaisedAt, a.Location!.Y, a.Location.X, a.Summary))
+            .ToList();
+        var zoneShapes = zones.Select(z => new ZoneShape(z.Id, z.Name, z.Kind,
+                z.Area.ExteriorRing.Coordinates.Select(c => new[] { c.Y, c.X }).ToList(), z.CurfewStart, z.CurfewEnd))
+            .ToList();
+        var newest = subject.LastFixAt ?? (fixes.Count > 0 ? fixes[^1].At : null);
+        return new Trail(query.SubjectId, query.From, query.To, fixes.Count, kept.Length, tolerance, drawn, checkInMarks, alertMarks, zoneShapes,
+            newest, TimeSpan.FromSeconds(options.Value.ExpectedFixIntervalSeconds), clock.GetUtcNow());
+    }
+
+    /// <summary>All fixes of the range, oldest first (one indexed range read).</summary>
+    internal static async Task<List<TrailFix>> ReadFixesAsync(NpgsqlDataSource dataSource, Guid subjectId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(FixesSql);
+        command.Parameters.AddWithValue(subjectId);
+        command.Parameters.AddWithValue(from.ToUniversalTime());
+        command.Parameters.AddWithValue(to.ToUniversalTime());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var fixes = new List<TrailFix>();
+        while (await reader.ReadAsync(ct))
+        {
+            fixes.Add(new TrailFix(reader.GetFieldValue<DateTimeOffset>(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)));
+        }
+
+        return fixes;
+    }
+
+    internal static double? SpeedMps(TrailFix previous, TrailFix current)
+    {
+        var seconds = (current.At - previous.At).TotalSeconds;
+        return seconds <= 0 ? null : Geo.DistanceM(new LatLon(previous.Lat, previous.Lon), new LatLon(current.Lat, current.Lon)) / seconds;
+    }
+
+    /// <summary>The index of the fix nearest in time, or null when there are none.</summary>
+    internal static int? Nearest(IReadOnlyList<TrailFix> fixes, DateTimeOffset at)
+    {
+        if (fixes.Count == 0)
+        {
+            return null;
+        }
+
+        int low = 0, high = fixes.Count - 1;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (fixes[mid].At < at)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low > 0 && at - fixes[low - 1].At < fixes[low].At - at ? low - 1 : low;
+    }
+
+    private static void AddNearest(List<TrailFix> fixes, DateTimeOffset at, HashSet<int> required)
+    {
+        if (Nearest(fixes, at) is { } n)
+        {
+            required.Add(n);
+        }
+    }
+
+    /// <summary>Both fixes either side of every change of side of a zone's boundary.</summary>
+    private static void AddZoneCrossings(List<TrailFix> fixes, List<(int Start, int End)> segments, List<NetTopologySuite.Geometries.Geometry> zones, HashSet<int> required)
+    {
+        if (zones.Count == 0 || fixes.Count == 0)
+        {
+            return;
+        }
+
+        var factory = NetTopologySuite.NtsGeometryServices.Instance.CreateGeometryFactory(4326);
+        foreach (var zone in zones)
+        {
+            var prepared = PreparedGeometryFactory.Prepare(zone);
+            var envelope = zone.EnvelopeInternal;
+            foreach (var (start, end) in segments)
+            {
+                bool? previous = null;
+                for (var i = start; i <= end; i++)
+                {
+                    var inside = envelope.Contains(fixes[i].Lon, fixes[i].Lat)
+                        && prepared.Covers(factory.CreatePoint(new Coordinate(fixes[i].Lon, fixes[i].Lat)));
+                    if (previous is { } p && p != inside)
+                    {
+                        required.Add(i - 1);
+                        required.Add(i);
+                    }
+
+                    previous = inside;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>The <c>Trails</c> section.</summary>
+public sealed class TrailOptions
+{
+    public const string Section = "Trails";
+
+    /// <summary>The most vertices a trail sends to the browser, whatever the range.</summary>
+    [System.ComponentModel.DataAnnotations.Range(100, 100_000)]
+    public int MaxVertices { get; set; } = 5_000;
+
+    /// <summary>No fix for longer than this is a gap in reporting: the trail is broken there, not joined by a line.</summary>
+    [System.ComponentModel.DataAnnotations.Range(10, 86_400)]
+    public int GapSeconds { get; set; } = 300;
+
+    /// <summary>A device reports at least this often; an older newest fix shows the freshness banner.</summary>
+    [System.ComponentModel.DataAnnotations.Range(10, 86_400)]
+    public int ExpectedFixIntervalSeconds { get; set; } = 300;
+
+    /// <summary>The longest range one request may ask for.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 366)]
+    public int MaxRangeDays { get; set; } = 31;
+}
