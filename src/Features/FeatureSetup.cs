@@ -1,3 +1,4 @@
+using Dashboard.Features.Alerts;
 using Dashboard.Features.Alerts.Sources;
 using Dashboard.Features.Board;
 using Dashboard.Features.Breaches;
@@ -26,5 +27,6 @@ public static class FeatureSetup
         builder.Services.AddSingleton<GetReviewQuality>();
         builder.Services.AddSingleton<AlertRaiser>();
         builder.Services.AddSingleton<ProposeBreach>();
+        builder.Services.AddAlertFeatures();
     }
 }
