@@ -34,6 +34,7 @@ public sealed partial class Alerts : IAsyncDisposable
     private string? _breachLink;
     private string? _announcement;
     private Timer? _reloadSoon;
+    private ListAlerts.Result? _prerendered;
     private int _reloadPending;
 
     [Inject]
@@ -103,7 +104,11 @@ public sealed partial class Alerts : IAsyncDisposable
             _states = [];
         }
 
-        if (RendererInfo.IsInteractive)
+        if (!RendererInfo.IsInteractive)
+        {
+            _prerendered = await List.HandleAsync(new ListAlerts.Query(States: _states), _user, CancellationToken.None);
+        }
+        else
         {
             _subscriptions.Add(Live.OnAlertRaised(m => InvokeAsync(() => Changed($"New alert: {AlertRules.Describe(m.Kind)}."))));
             _subscriptions.Add(Live.OnAlertChanged(_ => InvokeAsync(() => Changed(null))));

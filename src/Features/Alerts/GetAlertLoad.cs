@@ -58,22 +58,22 @@ public sealed class GetAlertLoad(IDbContextFactory<DashboardDb> dbFactory, TimeP
                 FROM breaches b JOIN breach_alerts ba ON ba.breach_id = b.id
                 WHERE b.subject_id = ANY({subjectIds}) AND b.proposed_at >= {since}
             )
-            SELECT e.day AS "Date", o.display_name AS "Officer", sum(e.raised)::int AS "Raised",
-                   sum(e.dismissed)::int AS "Dismissed", sum(e.to_breach)::int AS "ToBreach"
+            SELECT e.day AS date, o.display_name AS officer, sum(e.raised)::int AS raised,
+                   sum(e.dismissed)::int AS dismissed, sum(e.to_breach)::int AS to_breach
             FROM events e JOIN subjects s ON s.id = e.subject_id JOIN staff o ON o.id = s.officer_id
             GROUP BY e.day, o.display_name
             ORDER BY e.day, o.display_name
             """).ToListAsync(ct);
 
         var ack = await db.Database.SqlQuery<AckRow>($"""
-            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.acknowledged_at - a.raised_at))::float8 AS "MedianSeconds",
-                   count(*)::int AS "Acknowledged"
+            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.acknowledged_at - a.raised_at))::float8 AS median_seconds,
+                   count(*)::int AS acknowledged
             FROM alerts a
             WHERE a.subject_id = ANY({subjectIds}) AND a.acknowledged_at IS NOT NULL AND a.acknowledged_at >= {since}
             """).SingleAsync(ct);
 
         var byKind = await db.Database.SqlQuery<KindRow>($"""
-            SELECT a.kind AS "Kind", count(*)::int AS "Raised", count(*) FILTER (WHERE a.state = 'Dismissed')::int AS "Dismissed"
+            SELECT a.kind AS kind, count(*)::int AS raised, count(*) FILTER (WHERE a.state = 'Dismissed')::int AS dismissed
             FROM alerts a
             WHERE a.subject_id = ANY({subjectIds}) AND a.raised_at >= {since}
             GROUP BY a.kind
