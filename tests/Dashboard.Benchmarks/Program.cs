@@ -6,6 +6,7 @@ var verbs = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
     ["ingestion"] = IngestionBenchmark.RunAsync,
     ["live"] = LiveBenchmark.RunAsync,
     ["reviews"] = ReviewsBenchmark.RunAsync,
+    ["alerts"] = AlertsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
