@@ -34,7 +34,7 @@ public enum AlertSort
 public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimeProvider clock)
 {
     /// <summary>Totals above this are shown as "more than"; narrowing the filters is the way to go further.</summary>
-    public const int CountCap = 10_000;
+    public const int CountCap = 1_000;
 
     public sealed record Query(
         int Page = 0,
@@ -139,15 +139,31 @@ public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimePro
         {
             // Per subject, the newest (skip + take) alerts straight from the (subject_id, raised_at) index
             // (a LATERAL join), then the merge: no scan of every alert in scope to sort it.
+            var subjectIds = await subjects.Select(s => s.Id).ToArrayAsync(ct);
             var reach = skip + pageSize;
-            var filtered = Filter(db.Alerts.AsNoTracking());
-            var merged = subjects.SelectMany(s => filtered.Where(a => a.SubjectId == s.Id)
-                .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id).Take(reach));
-            var mergedAscending = subjects.SelectMany(s => filtered.Where(a => a.SubjectId == s.Id)
-                .OrderBy(a => a.RaisedAt).ThenBy(a => a.Id).Take(reach));
+            var kindNames = kinds?.Select(k => k.ToString()).ToArray();
+            var stateNames = states?.Select(x => x.ToString()).ToArray();
             page = query.Descending
-                ? merged.OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id)
-                : mergedAscending.OrderBy(a => a.RaisedAt).ThenBy(a => a.Id);
+                ? db.Alerts.FromSql($"""
+                    SELECT a.* FROM unnest({subjectIds}) AS scope(id) CROSS JOIN LATERAL (
+                        SELECT x.*, x.xmin FROM alerts x
+                        WHERE x.subject_id = scope.id
+                          AND ({kindNames}::text[] IS NULL OR x.kind = ANY({kindNames}))
+                          AND ({stateNames}::text[] IS NULL OR x.state = ANY({stateNames}))
+                          AND ({newerThan}::timestamptz IS NULL OR x.raised_at >= {newerThan})
+                          AND ({olderThan}::timestamptz IS NULL OR x.raised_at < {olderThan})
+                        ORDER BY x.raised_at DESC, x.id DESC LIMIT {reach}) a
+                    """).AsNoTracking().OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id)
+                : db.Alerts.FromSql($"""
+                    SELECT a.* FROM unnest({subjectIds}) AS scope(id) CROSS JOIN LATERAL (
+                        SELECT x.*, x.xmin FROM alerts x
+                        WHERE x.subject_id = scope.id
+                          AND ({kindNames}::text[] IS NULL OR x.kind = ANY({kindNames}))
+                          AND ({stateNames}::text[] IS NULL OR x.state = ANY({stateNames}))
+                          AND ({newerThan}::timestamptz IS NULL OR x.raised_at >= {newerThan})
+                          AND ({olderThan}::timestamptz IS NULL OR x.raised_at < {olderThan})
+                        ORDER BY x.raised_at, x.id LIMIT {reach}) a
+                    """).AsNoTracking().OrderBy(a => a.RaisedAt).ThenBy(a => a.Id);
         }
         else
         {
