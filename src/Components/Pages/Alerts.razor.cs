@@ -35,6 +35,7 @@ public sealed partial class Alerts : IAsyncDisposable
     private string? _announcement;
     private Timer? _reloadSoon;
     private ListAlerts.Result? _prerendered;
+    private LiveState _liveState = LiveState.Connecting;
     private int _reloadPending;
 
     [Inject]
@@ -122,6 +123,8 @@ public sealed partial class Alerts : IAsyncDisposable
         if (firstRender && RendererInfo.IsInteractive && _user is not null)
         {
             await Live.StartAsync(CancellationToken.None);
+            _liveState = Live.State;
+            StateHasChanged();
         }
     }
 
@@ -364,6 +367,7 @@ public sealed partial class Alerts : IAsyncDisposable
 
     private async Task OnLiveStateChangedAsync(LiveState state)
     {
+        _liveState = state;
         if (state == LiveState.Connected)
         {
             // After a reconnect, fetch whatever changed meanwhile.

@@ -143,8 +143,31 @@ public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimePro
             var reach = skip + pageSize;
             var kindNames = kinds?.Select(k => k.ToString()).ToArray();
             var stateNames = states?.Select(x => x.ToString()).ToArray();
-            page = query.Descending
-                ? db.Alerts.FromSql($"""
+            // Two ways to the newest alerts, both index-ordered: through each state's (state, raised_at) range
+            // when a few states are asked for over many subjects (open alerts are few, a history is long), or
+            // through each subject's (subject_id, raised_at) range otherwise.
+            var byState = stateNames is { Length: > 0 and <= 3 } && subjectIds.Length > 3;
+            page = (byState, query.Descending) switch
+            {
+                (true, true) => db.Alerts.FromSql($"""
+                    SELECT a.* FROM unnest({stateNames}) AS st(state) CROSS JOIN LATERAL (
+                        SELECT x.*, x.xmin FROM alerts x
+                        WHERE x.state = st.state AND x.subject_id = ANY({subjectIds})
+                          AND ({kindNames}::text[] IS NULL OR x.kind = ANY({kindNames}))
+                          AND ({newerThan}::timestamptz IS NULL OR x.raised_at >= {newerThan})
+                          AND ({olderThan}::timestamptz IS NULL OR x.raised_at < {olderThan})
+                        ORDER BY x.raised_at DESC LIMIT {reach}) a
+                    """).AsNoTracking().OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id),
+                (true, false) => db.Alerts.FromSql($"""
+                    SELECT a.* FROM unnest({stateNames}) AS st(state) CROSS JOIN LATERAL (
+                        SELECT x.*, x.xmin FROM alerts x
+                        WHERE x.state = st.state AND x.subject_id = ANY({subjectIds})
+                          AND ({kindNames}::text[] IS NULL OR x.kind = ANY({kindNames}))
+                          AND ({newerThan}::timestamptz IS NULL OR x.raised_at >= {newerThan})
+                          AND ({olderThan}::timestamptz IS NULL OR x.raised_at < {olderThan})
+                        ORDER BY x.raised_at LIMIT {reach}) a
+                    """).AsNoTracking().OrderBy(a => a.RaisedAt).ThenBy(a => a.Id),
+                (false, true) => db.Alerts.FromSql($"""
                     SELECT a.* FROM unnest({subjectIds}) AS scope(id) CROSS JOIN LATERAL (
                         SELECT x.*, x.xmin FROM alerts x
                         WHERE x.subject_id = scope.id
@@ -153,8 +176,8 @@ public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimePro
                           AND ({newerThan}::timestamptz IS NULL OR x.raised_at >= {newerThan})
                           AND ({olderThan}::timestamptz IS NULL OR x.raised_at < {olderThan})
                         ORDER BY x.raised_at DESC, x.id DESC LIMIT {reach}) a
-                    """).AsNoTracking().OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id)
-                : db.Alerts.FromSql($"""
+                    """).AsNoTracking().OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id),
+                (false, false) => db.Alerts.FromSql($"""
                     SELECT a.* FROM unnest({subjectIds}) AS scope(id) CROSS JOIN LATERAL (
                         SELECT x.*, x.xmin FROM alerts x
                         WHERE x.subject_id = scope.id
@@ -163,7 +186,8 @@ public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimePro
                           AND ({newerThan}::timestamptz IS NULL OR x.raised_at >= {newerThan})
                           AND ({olderThan}::timestamptz IS NULL OR x.raised_at < {olderThan})
                         ORDER BY x.raised_at, x.id LIMIT {reach}) a
-                    """).AsNoTracking().OrderBy(a => a.RaisedAt).ThenBy(a => a.Id);
+                    """).AsNoTracking().OrderBy(a => a.RaisedAt).ThenBy(a => a.Id),
+            };
         }
         else
         {

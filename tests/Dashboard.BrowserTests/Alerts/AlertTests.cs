@@ -63,7 +63,8 @@ public class AlertTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var zone = await InsertAlertAsync("demo-0007", AlertKind.InclusionZoneLeft, 2);
         var page = await fixture.SignedInPageAsync("officer1", "/alerts");
         var errors = BrowserFixture.CollectErrors(page);
-        await Assertions.Expect(page.Locator($"[data-alert-id='{zone}']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator($"[data-alert-select='{zone}']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("alerts-live")).ToHaveAttributeAsync("data-live-state", "Connected", new() { Timeout = 15_000 });
         var before = await BadgeAsync(page);
 
         // A failed check-in arrives: the row, the badge and the snackbar appear without a reload.
