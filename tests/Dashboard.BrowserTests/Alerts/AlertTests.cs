@@ -66,6 +66,8 @@ public class AlertTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await Assertions.Expect(page.Locator($"[data-alert-select='{zone}']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(page.GetByTestId("alerts-live")).ToHaveAttributeAsync("data-live-state", "Connected", new() { Timeout = 15_000 });
         var before = await BadgeAsync(page);
+        // The hub adds the connection to the caseload's group just after the client reports it connected.
+        await Task.Delay(1_000);
 
         // A failed check-in arrives: the row, the badge and the snackbar appear without a reload.
         var alert = await FailedCheckInAlertAsync("demo-0001");
