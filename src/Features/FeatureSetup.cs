@@ -1,3 +1,4 @@
+using Dashboard.Features.Alerts;
 using Dashboard.Features.Alerts.Sources;
 using Dashboard.Features.Board;
 using Dashboard.Features.Breaches;
@@ -31,5 +32,6 @@ public static class FeatureSetup
         builder.Services.AddSingleton<AlertRaiser>();
         builder.Services.AddBreachFeatures();
         builder.AddTrails();
+        builder.Services.AddAlertFeatures();
     }
 }

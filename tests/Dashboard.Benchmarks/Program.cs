@@ -7,6 +7,7 @@ var verbs = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
     ["live"] = LiveBenchmark.RunAsync,
     ["reviews"] = ReviewsBenchmark.RunAsync,
     ["trail"] = TrailBenchmark.RunAsync,
+    ["alerts"] = AlertsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -216,7 +216,7 @@ public static class ReviewsBenchmark
         return 0;
     }
 
-    private static async Task<HttpClient> SignedInClientAsync(DashboardApp app, string login)
+    internal static async Task<HttpClient> SignedInClientAsync(DashboardApp app, string login)
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         client.Timeout = TimeSpan.FromSeconds(30);
@@ -230,7 +230,7 @@ public static class ReviewsBenchmark
     }
 
     /// <summary>Sequential GETs, each timed until the whole body has been read.</summary>
-    private static async Task<List<double>> RequestsAsync(HttpClient client, Func<int, string> path, int count, int? expectRows, CancellationToken ct)
+    internal static async Task<List<double>> RequestsAsync(HttpClient client, Func<int, string> path, int count, int? expectRows, CancellationToken ct)
     {
         var times = new List<double>(count);
         for (var i = 0; i < count; i++)
@@ -264,7 +264,7 @@ public static class ReviewsBenchmark
         return count;
     }
 
-    private static async Task<CurrentUser> UserAsync(string connectionString, string login, CancellationToken ct)
+    internal static async Task<CurrentUser> UserAsync(string connectionString, string login, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
@@ -302,7 +302,7 @@ public static class ReviewsBenchmark
     /// Runs the handler once while recording the SQL EF Core sends (through its DiagnosticListener, so the
     /// plan is of the real statements), then prints EXPLAIN (ANALYZE, BUFFERS) of each with the same parameters.
     /// </summary>
-    private static async Task ExplainAsync(string connectionString, string title, Func<Task> handler, CancellationToken ct)
+    internal static async Task ExplainAsync(string connectionString, string title, Func<Task> handler, CancellationToken ct)
     {
         var commands = new List<(string Sql, List<NpgsqlParameter> Parameters)>();
         using (new CommandRecorder(commands))
@@ -333,7 +333,7 @@ public static class ReviewsBenchmark
         }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken ct, params object[] parameters)
+    internal static async Task ExecuteAsync(string connectionString, string sql, CancellationToken ct, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
@@ -346,7 +346,7 @@ public static class ReviewsBenchmark
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<long> CountAsync(string connectionString, string sql, CancellationToken ct)
+    internal static async Task<long> CountAsync(string connectionString, string sql, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
