@@ -214,8 +214,10 @@ public sealed class SubmitCheckIn(
         p.Add(new() { Value = (object?)input.Photo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
         p.Add(new() { Value = Guid.CreateVersion7() });
         p.Add(new() { Value = TimeSpan.FromMinutes(reviews.Value.DeadlineMinutes), NpgsqlDbType = NpgsqlDbType.Interval });
-        p.Add(new() { Value = Guid.CreateVersion7() });
-        p.Add(new() { Value = "Face match failed. " + policy.Explain(input.MatchScore, input.LivenessScore), NpgsqlDbType = NpgsqlDbType.Text });
+        var alertId = Guid.CreateVersion7();
+        var alertSummary = "Face match failed. " + policy.Explain(input.MatchScore, input.LivenessScore);
+        p.Add(new() { Value = alertId });
+        p.Add(new() { Value = alertSummary, NpgsqlDbType = NpgsqlDbType.Text });
 
         var row = await writer.WriteAsync(insert, ct);
         if (row is null)
@@ -231,6 +233,12 @@ public sealed class SubmitCheckIn(
             new CheckInReceived(checkInId, device.SubjectId, device.Id, linkedPrompt, input.CapturedAt, now, outcome,
                 input.MatchScore, input.LivenessScore, policy.Version),
             CancellationToken.None);
+        if (outcome == CheckInOutcome.Failed)
+        {
+            // The failed check-in's alert committed with it (one per check-in: a repeat stored nothing).
+            await live.AlertRaisedAsync(new AlertRaised(alertId, device.SubjectId, AlertKind.IdentityNotVerified, alertSummary, now), CancellationToken.None);
+        }
+
         return Results.Json(new Response(checkInId, outcome.ToString()), statusCode: StatusCodes.Status202Accepted);
     }
 
