@@ -13,6 +13,9 @@ public sealed class GetSubject(IDbContextFactory<DashboardDb> dbFactory, TimePro
 {
     public const int HistorySize = 60;
 
+    /// <summary>The newest open alerts shown on the page; the alerts page has the rest.</summary>
+    public const int OpenAlertsShown = 20;
+
     public sealed record CheckInRow(
         Guid Id,
         DateTimeOffset CapturedAt,
@@ -40,7 +43,8 @@ public sealed class GetSubject(IDbContextFactory<DashboardDb> dbFactory, TimePro
         IReadOnlyList<BreachRow> Breaches,
         IReadOnlyList<AbsenceRow> Absences,
         IReadOnlyList<NoteRow> Notes,
-        int Violations);
+        int Violations,
+        int OpenAlertTotal = 0);
 
     public sealed record Details(
         Guid Id,
@@ -86,9 +90,11 @@ public sealed class GetSubject(IDbContextFactory<DashboardDb> dbFactory, TimePro
                 db.Reviews.Where(r => r.CheckInId == c.Id).Select(r => r.Decision).FirstOrDefault()))
             .ToListAsync(ct);
         var alerts = await db.Alerts.AsNoTracking().Where(a => a.SubjectId == subjectId && (a.State == AlertState.Open || a.State == AlertState.Acknowledged))
-            .OrderByDescending(a => a.RaisedAt)
+            .OrderByDescending(a => a.RaisedAt).Take(OpenAlertsShown)
             .Select(a => new AlertRow(a.Id, a.Kind, a.State, a.RaisedAt, a.Summary, a.Occurrences))
             .ToListAsync(ct);
+        var openAlertTotal = alerts.Count < OpenAlertsShown ? alerts.Count
+            : await db.Alerts.AsNoTracking().CountAsync(a => a.SubjectId == subjectId && (a.State == AlertState.Open || a.State == AlertState.Acknowledged), ct);
 
         var (start, end, _) = Board.GetDashboard.Today(clock.GetUtcNow());
         var prompts = await db.Prompts.AsNoTracking()
@@ -117,6 +123,6 @@ public sealed class GetSubject(IDbContextFactory<DashboardDb> dbFactory, TimePro
 
         return new Details(subject.Id, subject.Name, subject.CaseReference, subject.Officer, subject.HomeAddress, subject.MonitoringStart,
             subject.ReviewDueOn, subject.Device?.Id, subject.Device?.Model, subject.Device?.BatteryPct, subject.Device?.LastFixAt,
-            subject.Device?.LastSeenAt, checkIns, alerts, new Activity(prompts, breaches, absences, notes, violations));
+            subject.Device?.LastSeenAt, checkIns, alerts, new Activity(prompts, breaches, absences, notes, violations, openAlertTotal));
     }
 }
