@@ -10,12 +10,7 @@ namespace Dashboard.BrowserTests.Breaches;
 
 public class BreachTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private async Task<CurrentUser> UserAsync(string login)
-    {
-        var row = await Sql.ScalarAsync(fixture.App.ConnectionString, "SELECT id::text || '|' || display_name || '|' || role || '|' || coalesce(team_id::text, '') FROM staff WHERE login_name = $1", login);
-        var parts = ((string)row!).Split('|');
-        return new CurrentUser(Guid.Parse(parts[0]), parts[1], Enum.Parse<StaffRole>(parts[2]), parts[3].Length > 0 ? Guid.Parse(parts[3]) : null);
-    }
+    private Task<CurrentUser> UserAsync(string login) => StaffUsers.UserAsync(fixture.App.ConnectionString, login);
 
     /// <summary>A failed check-in with a position, and fixes around it, raise an IdentityNotVerified alert with a trail.</summary>
     private async Task<Guid> FailedCheckInAlertAsync(string device)

@@ -18,12 +18,7 @@ public class AlertWorkflowTests(SeededApp fixture) : IClassFixture<SeededApp>
     private string Db => fixture.App.ConnectionString;
     private T Use<T>() where T : notnull => fixture.App.Services.GetRequiredService<T>();
 
-    private async Task<CurrentUser> UserAsync(string login)
-    {
-        var row = await Sql.ScalarAsync(Db, "SELECT id::text || '|' || display_name || '|' || role || '|' || coalesce(team_id::text, '') FROM staff WHERE login_name = $1", login);
-        var parts = ((string)row!).Split('|');
-        return new CurrentUser(Guid.Parse(parts[0]), parts[1], Enum.Parse<StaffRole>(parts[2]), parts[3].Length > 0 ? Guid.Parse(parts[3]) : null);
-    }
+    private Task<CurrentUser> UserAsync(string login) => StaffUsers.UserAsync(Db, login);
 
     private async Task<Guid> SubjectAsync(string device) => (Guid)(await Sql.ScalarAsync(Db, "SELECT subject_id FROM devices WHERE id = $1", device))!;
 

@@ -12,12 +12,7 @@ public class AuditVerificationTests(SeededApp fixture) : IClassFixture<SeededApp
     private Trail Trail => fixture.App.Services.GetRequiredService<Trail>();
     private string Db => fixture.App.ConnectionString;
 
-    private async Task<CurrentUser> UserAsync(string login)
-    {
-        var row = await Sql.ScalarAsync(Db, "SELECT id::text || '|' || display_name || '|' || role || '|' || coalesce(team_id::text, '') FROM staff WHERE login_name = $1", login);
-        var parts = ((string)row!).Split('|');
-        return new CurrentUser(Guid.Parse(parts[0]), parts[1], Enum.Parse<StaffRole>(parts[2]), parts[3].Length > 0 ? Guid.Parse(parts[3]) : null);
-    }
+    private Task<CurrentUser> UserAsync(string login) => StaffUsers.UserAsync(Db, login);
 
     private async Task AppendAsync(int count)
     {

@@ -23,12 +23,7 @@ public class BreachWorkflowTests(IngestionApp fixture, Xunit.Abstractions.ITestO
     private AddBreachNote AddNote => fixture.App.Services.GetRequiredService<AddBreachNote>();
     private string Db => fixture.App.ConnectionString;
 
-    private async Task<CurrentUser> UserAsync(string login)
-    {
-        var row = await Sql.ScalarAsync(Db, "SELECT id::text || '|' || display_name || '|' || role || '|' || coalesce(team_id::text, '') FROM staff WHERE login_name = $1", login);
-        var parts = ((string)row!).Split('|');
-        return new CurrentUser(Guid.Parse(parts[0]), parts[1], Enum.Parse<StaffRole>(parts[2]), parts[3].Length > 0 ? Guid.Parse(parts[3]) : null);
-    }
+    private Task<CurrentUser> UserAsync(string login) => StaffUsers.UserAsync(Db, login);
 
     /// <summary>A second supervisor of team North, so two people can decide at once.</summary>
     private async Task<CurrentUser> SecondNorthSupervisorAsync()

@@ -16,12 +16,7 @@ public class ReviewWorkflowTests(IngestionApp fixture) : IClassFixture<Ingestion
     private ClaimReview Claims => fixture.App.Services.GetRequiredService<ClaimReview>();
     private DecideReview Decide => fixture.App.Services.GetRequiredService<DecideReview>();
 
-    private async Task<CurrentUser> UserAsync(string login)
-    {
-        var row = await Sql.ScalarAsync(fixture.App.ConnectionString, "SELECT id::text || '|' || display_name || '|' || role || '|' || coalesce(team_id::text, '') FROM staff WHERE login_name = $1", login);
-        var parts = ((string)row!).Split('|');
-        return new CurrentUser(Guid.Parse(parts[0]), parts[1], Enum.Parse<StaffRole>(parts[2]), parts[3].Length > 0 ? Guid.Parse(parts[3]) : null);
-    }
+    private Task<CurrentUser> UserAsync(string login) => StaffUsers.UserAsync(fixture.App.ConnectionString, login);
 
     private async Task<Guid> BorderlineAsync(string device, bool photo = true)
     {
