@@ -100,7 +100,7 @@ public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimePro
 
         if (!string.IsNullOrWhiteSpace(query.Subject))
         {
-            var pattern = "%" + EscapeLike(query.Subject.Trim()) + "%";
+            var pattern = Data.SqlLike.Containing(query.Subject);
             subjects = subjects.Where(s => EF.Functions.ILike(s.GivenName + " " + s.FamilyName, pattern, "\\")
                 || EF.Functions.ILike(s.CaseReference, pattern, "\\"));
         }
@@ -263,7 +263,4 @@ public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimePro
             ? [.. items.OrderByDescending(i => i.RaisedAt).ThenByDescending(i => i.Id)]
             : [.. items.OrderBy(i => i.RaisedAt).ThenBy(i => i.Id)];
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

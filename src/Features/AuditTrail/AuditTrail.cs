@@ -153,6 +153,5 @@ public sealed class AuditTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlD
             : new Verification(true, checkedRows, first, last, null, $"The chain is intact: {checkedRows:N0} entries from #{first} to #{last} verified.");
     }
 
-    private static string? Like(string? text) => string.IsNullOrWhiteSpace(text) ? null
-        : "%" + text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+    private static string? Like(string? text) => string.IsNullOrWhiteSpace(text) ? null : SqlLike.Containing(text);
 }

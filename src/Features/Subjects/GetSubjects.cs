@@ -28,8 +28,7 @@ public sealed class GetSubjects(IDbContextFactory<DashboardDb> dbFactory)
         var subjects = Scope.Subjects(db, user).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = "%" + query.Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal)
-                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var pattern = SqlLike.Containing(query.Search);
             subjects = subjects.Where(s =>
                 EF.Functions.ILike(s.CaseReference, pattern)
                 || EF.Functions.ILike(s.GivenName + " " + s.FamilyName, pattern));
