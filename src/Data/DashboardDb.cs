@@ -29,6 +29,8 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ReportExport> ReportExports => Set<ReportExport>();
     public DbSet<IngestClient> IngestClients => Set<IngestClient>();
+    public DbSet<ThresholdProposal> ThresholdProposals => Set<ThresholdProposal>();
+    public DbSet<MonitoringReview> MonitoringReviews => Set<MonitoringReview>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -46,6 +48,8 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
         configurationBuilder.Properties<AlertState>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<BreachState>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<PhotoKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ProposalState>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<MonitoringReviewOutcome>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

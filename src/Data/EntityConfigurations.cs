@@ -38,6 +38,7 @@ internal sealed class SubjectConfiguration : IEntityTypeConfiguration<Subject>
         builder.Property(s => s.Home).HasColumnType("geography (point, 4326)");
         builder.HasIndex(s => s.CaseReference).IsUnique();
         builder.HasIndex(s => s.OfficerId);
+        builder.HasIndex(s => s.ReviewDueOn);
         builder.HasOne<StaffMember>().WithMany().HasForeignKey(s => s.OfficerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Photo>().WithMany().HasForeignKey(s => s.ReferencePhotoId).OnDelete(DeleteBehavior.SetNull);
     }
@@ -285,5 +286,30 @@ internal sealed class ZonePresenceConfiguration : IEntityTypeConfiguration<ZoneP
         builder.HasKey(z => z.ZoneId);
         builder.HasIndex(z => z.SubjectId);
         builder.HasOne<Zone>().WithOne().HasForeignKey<ZonePresence>(z => z.ZoneId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ThresholdProposalConfiguration : IEntityTypeConfiguration<ThresholdProposal>
+{
+    public void Configure(EntityTypeBuilder<ThresholdProposal> builder)
+    {
+        builder.Property(p => p.Reason).HasMaxLength(2000);
+        builder.Property(p => p.DecisionReason).HasMaxLength(2000);
+        builder.Property(p => p.ReplaySummary).HasColumnType("jsonb");
+        builder.Property(p => p.Version).IsRowVersion();
+        builder.HasIndex(p => new { p.State, p.ProposedAt });
+    }
+}
+
+internal sealed class MonitoringReviewConfiguration : IEntityTypeConfiguration<MonitoringReview>
+{
+    public void Configure(EntityTypeBuilder<MonitoringReview> builder)
+    {
+        builder.Property(r => r.Conditions).HasColumnType("jsonb");
+        builder.Property(r => r.FrequencyNote).HasMaxLength(2000);
+        builder.Property(r => r.Representations).HasMaxLength(8000);
+        builder.Property(r => r.Reasons).HasMaxLength(4000);
+        builder.HasIndex(r => new { r.SubjectId, r.ReviewedAt });
+        builder.HasOne<Subject>().WithMany().HasForeignKey(r => r.SubjectId).OnDelete(DeleteBehavior.Restrict);
     }
 }

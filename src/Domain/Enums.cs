@@ -93,3 +93,20 @@ public enum PhotoKind
     Reference,
     CheckIn,
 }
+
+/// <summary>Where a proposed change to the matching thresholds stands (four-eyes: a different supervisor decides).</summary>
+public enum ProposalState
+{
+    Proposed,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+/// <summary>What a periodic proportionality review decided about the monitoring.</summary>
+public enum MonitoringReviewOutcome
+{
+    Continue,
+    Vary,
+    End,
+}

@@ -738,6 +738,73 @@ namespace Dashboard.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Dashboard.Data.Entities.MonitoringReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("conditions");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("due_on");
+
+                    b.Property<bool>("FrequencyAppropriate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("frequency_appropriate");
+
+                    b.Property<string>("FrequencyNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("frequency_note");
+
+                    b.Property<DateOnly>("NextDueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("next_due_on");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("reasons");
+
+                    b.Property<string>("Representations")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("representations");
+
+                    b.Property<DateTimeOffset>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<Guid>("ReviewedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_monitoring_reviews");
+
+                    b.HasIndex("SubjectId", "ReviewedAt")
+                        .HasDatabaseName("ix_monitoring_reviews_subject_id_reviewed_at");
+
+                    b.ToTable("monitoring_reviews", (string)null);
+                });
+
             modelBuilder.Entity("Dashboard.Data.Entities.Note", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1216,6 +1283,9 @@ namespace Dashboard.Data.Migrations
                     b.HasIndex("ReferencePhotoId")
                         .HasDatabaseName("ix_subjects_reference_photo_id");
 
+                    b.HasIndex("ReviewDueOn")
+                        .HasDatabaseName("ix_subjects_review_due_on");
+
                     b.ToTable("subjects", (string)null);
                 });
 
@@ -1240,6 +1310,89 @@ namespace Dashboard.Data.Migrations
                         .HasDatabaseName("ix_teams_name");
 
                     b.ToTable("teams", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Data.Entities.ThresholdProposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<double>("AcceptLiveness")
+                        .HasColumnType("double precision")
+                        .HasColumnName("accept_liveness");
+
+                    b.Property<double>("AcceptMatch")
+                        .HasColumnType("double precision")
+                        .HasColumnName("accept_match");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("decision_reason");
+
+                    b.Property<DateTimeOffset>("EffectiveFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_from");
+
+                    b.Property<int?>("PolicyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_version");
+
+                    b.Property<DateTimeOffset>("ProposedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("proposed_at");
+
+                    b.Property<Guid>("ProposedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proposed_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<double>("RejectLiveness")
+                        .HasColumnType("double precision")
+                        .HasColumnName("reject_liveness");
+
+                    b.Property<double>("RejectMatch")
+                        .HasColumnType("double precision")
+                        .HasColumnName("reject_match");
+
+                    b.Property<string>("ReplaySummary")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("replay_summary");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_threshold_proposals");
+
+                    b.HasIndex("State", "ProposedAt")
+                        .HasDatabaseName("ix_threshold_proposals_state_proposed_at");
+
+                    b.ToTable("threshold_proposals", (string)null);
                 });
 
             modelBuilder.Entity("Dashboard.Data.Entities.Zone", b =>
@@ -1461,6 +1614,16 @@ namespace Dashboard.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_device_incidents_subjects_subject_id");
+                });
+
+            modelBuilder.Entity("Dashboard.Data.Entities.MonitoringReview", b =>
+                {
+                    b.HasOne("Dashboard.Data.Entities.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_monitoring_reviews_subjects_subject_id");
                 });
 
             modelBuilder.Entity("Dashboard.Data.Entities.Prompt", b =>
