@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.Domain;
+using Dashboard.Features.Alerts.Sources;
 using Dashboard.Live;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -21,6 +22,8 @@ public sealed class SubmitCheckIn(
     IOptions<Features.Reviews.ReviewOptions> reviews,
     TimeProvider clock)
 {
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
     public sealed record Response(Guid CheckInId, string Outcome);
 
     private sealed record Input(
@@ -162,6 +165,13 @@ public sealed class SubmitCheckIn(
         ), prompt AS (
             UPDATE prompts p SET status = 'Answered', check_in_id = ins.id FROM ins
             WHERE p.id = ins.prompt_id AND p.status IN ('Pending', 'Missed') AND p.check_in_id IS NULL
+            RETURNING p.id
+        ), late AS (
+            -- A prompt already called missed is answered late: its alert stays for the officer to judge,
+            -- and says when the late check-in came and what it showed.
+            UPDATE alerts a SET summary = left(a.summary || ' ' || $24, 1000) FROM prompt
+            WHERE a.prompt_id = prompt.id AND a.kind = 'MissedCheckIn' AND a.state IN ('Open', 'Acknowledged')
+            RETURNING a.id, a.state
         ), review AS (
             INSERT INTO reviews (id, check_in_id, subject_id, created_at, due_by)
             SELECT $20, ins.id, $3, $7, $7 + $21 FROM ins WHERE $10 = 'Borderline'
@@ -174,7 +184,7 @@ public sealed class SubmitCheckIn(
             UPDATE devices SET last_seen_at = $7
             WHERE id = $4 AND (last_seen_at IS NULL OR last_seen_at < $7 - interval '10 seconds') AND EXISTS (SELECT 1 FROM ins)
         )
-        SELECT prompt_id FROM ins
+        SELECT ins.prompt_id, late.id, late.state FROM ins LEFT JOIN late ON true
         """;
 
     private async Task<IResult> StoreAsync(Input input, KnownDevice device, CancellationToken ct)
@@ -218,6 +228,7 @@ public sealed class SubmitCheckIn(
         var alertSummary = "Face match failed. " + policy.Explain(input.MatchScore, input.LivenessScore);
         p.Add(new() { Value = alertId });
         p.Add(new() { Value = alertSummary, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new() { Value = LateNote(input.CapturedAt, outcome), NpgsqlDbType = NpgsqlDbType.Text });
 
         var row = await writer.WriteAsync(insert, ct);
         if (row is null)
@@ -233,6 +244,13 @@ public sealed class SubmitCheckIn(
             new CheckInReceived(checkInId, device.SubjectId, device.Id, linkedPrompt, input.CapturedAt, now, outcome,
                 input.MatchScore, input.LivenessScore, policy.Version),
             CancellationToken.None);
+        if (row[1] is Guid lateAlertId)
+        {
+            await live.AlertChangedAsync(
+                new AlertChanged(lateAlertId, device.SubjectId, AlertKind.MissedCheckIn, Enum.Parse<AlertState>((string)row[2]!), now),
+                CancellationToken.None);
+        }
+
         if (outcome == CheckInOutcome.Failed)
         {
             // The failed check-in's alert committed with it (one per check-in: a repeat stored nothing).
@@ -241,6 +259,10 @@ public sealed class SubmitCheckIn(
 
         return Results.Json(new Response(checkInId, outcome.ToString()), statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>What a missed-check-in alert gains when the prompt is answered after all.</summary>
+    internal static string LateNote(DateTimeOffset capturedAt, CheckInOutcome outcome) =>
+        $"A late check-in was taken at {DeviceIncidents.LocalTime(capturedAt, London)} ({outcome}).";
 
     private async Task<bool> PromptBelongsAsync(Guid promptId, Guid subjectId, CancellationToken ct)
     {

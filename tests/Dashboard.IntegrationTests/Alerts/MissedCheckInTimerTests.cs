@@ -46,6 +46,27 @@ public class MissedCheckInTimerTests(AlertSourcesApp fixture) : IClassFixture<Al
     }
 
     [Fact]
+    public async Task A_late_check_in_for_a_missed_prompt_keeps_the_alert_and_says_when_it_came()
+    {
+        var subject = await fixture.SubjectOfAsync("demo-0034");
+        var prompt = await ExpiredPromptAsync(fixture.Db, subject, "demo-0034", DateTimeOffset.UtcNow.AddMinutes(-3));
+        Assert.Equal(1, await AlertSourcesApp.EventuallyAsync(fixture.Db, 1, "SELECT count(*) FROM alerts WHERE prompt_id = $1", prompt));
+        var capturedAt = DateTimeOffset.UtcNow.AddSeconds(-20);
+
+        using var client = fixture.Partner();
+        var response = await client.PostAsync(new Uri("/api/v1/checkins", UriKind.Relative), IngestionApp.Json($$"""
+            {"eventId":"{{Guid.NewGuid()}}","deviceId":"demo-0034","promptId":"{{prompt}}","capturedAt":"{{capturedAt:O}}","matchScore":0.93,"livenessScore":0.9}
+            """));
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("Answered", await Sql.ScalarAsync(fixture.Db, "SELECT status FROM prompts WHERE id = $1", prompt));
+        var summary = (string)(await Sql.ScalarAsync(fixture.Db, "SELECT summary FROM alerts WHERE prompt_id = $1 AND kind = 'MissedCheckIn' AND state = 'Open'", prompt))!;
+        var london = TimeZoneInfo.ConvertTime(capturedAt, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
+        Assert.StartsWith("No check-in for the prompt of ", summary, StringComparison.Ordinal);
+        Assert.EndsWith($"A late check-in was taken at {london:HH:mm} on {london.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture)} (Verified).", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missed_prompt_inside_an_authorised_absence_is_recorded_as_covered()
     {
         var subject = await fixture.SubjectOfAsync("demo-0033");
