@@ -113,6 +113,7 @@ public sealed partial class Alerts : IAsyncDisposable
         {
             _subscriptions.Add(Live.OnAlertRaised(m => InvokeAsync(() => Changed($"New alert: {AlertRules.Describe(m.Kind)}."))));
             _subscriptions.Add(Live.OnAlertChanged(_ => InvokeAsync(() => Changed(null))));
+            _subscriptions.Add(Live.OnBreachChanged(_ => InvokeAsync(() => Changed(null))));
             Live.StateChanged += OnLiveStateChangedAsync;
             _reloadSoon = new Timer(_ => _ = InvokeAsync(ReloadIfPendingAsync));
         }

@@ -64,9 +64,16 @@ public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimePro
         string? DismissReason,
         string? ReasonableExcuse,
         Guid? BreachId,
-        uint Version)
+        uint Version,
+        string? BreachNumber = null,
+        BreachState? BreachState = null)
     {
         public bool IsActive => AlertRules.IsActive(State);
+
+        /// <summary>The state in words; an alert in a breach says where the breach stands.</summary>
+        public string StateText => State == AlertState.BreachProposed && BreachState is { } breach && breach != Domain.BreachState.Proposed
+            ? "Breach " + breach.ToString().ToLowerInvariant()
+            : AlertRules.Describe(State);
         public bool HasExcuse => ReasonableExcuse is not null;
     }
 
@@ -210,7 +217,9 @@ public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimePro
                            join o in db.Staff on s.OfficerId equals o.Id
                            select new Item(a.Id, s.Id, s.GivenName + " " + s.FamilyName, s.CaseReference, o.Id, o.DisplayName,
                                a.Kind, a.State, a.RaisedAt, a.LastOccurredAt, a.Occurrences, a.Summary, a.DismissReason,
-                               a.ReasonableExcuse, a.BreachId, a.Version))
+                               a.ReasonableExcuse, a.BreachId, a.Version,
+                               db.Breaches.Where(b => b.Id == a.BreachId).Select(b => b.Number).FirstOrDefault(),
+                               db.Breaches.Where(b => b.Id == a.BreachId).Select(b => (BreachState?)b.State).FirstOrDefault()))
             .ToListAsync(ct);
         // The join keeps the page's order in practice but SQL does not promise it: sort again in memory.
         items = Reorder(items, query);

@@ -248,6 +248,11 @@ public class BreachWorkflowTests(IngestionApp fixture, Xunit.Abstractions.ITestO
         Assert.Contains($"Reason: {Reason}", after.History[1].Detail, StringComparison.Ordinal);
         Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE entity_type = 'breach-note' AND entity_id = $1 AND action = 'breach-note-added'", breach.ToString()));
         Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE entity_type = 'breach' AND entity_id = $1 AND action = 'breach-confirmed' AND actor_id = $2", breach.ToString(), supervisor1.Id));
+        var listed = await fixture.App.Services.GetRequiredService<Dashboard.Features.Alerts.ListAlerts>()
+            .HandleAsync(new(Subject: after.CaseReference, PageSize: 100), officer1, CancellationToken.None);
+        var inBreach = Assert.Single(listed.Items, i => i.Id == alerts[0]);
+        Assert.Equal("Breach confirmed", inBreach.StateText);
+        Assert.Equal(after.Number, inBreach.BreachNumber);
     }
 
     [Fact]
