@@ -15,6 +15,9 @@ namespace Dashboard.Features.Breaches;
 /// </summary>
 public sealed class ProposeBreach(IDbContextFactory<DashboardDb> dbFactory, ILiveNotifier live, AuditLog audit, TimeProvider clock)
 {
+    public const string LoneSupervisor =
+        "A breach you propose must be decided by another supervisor of this caseload, and there is none. Ask the responsible officer to propose it.";
+
     public sealed record Command(IReadOnlyList<Guid> AlertIds, string? Summary);
 
     public async Task<ActionResult> HandleAsync(Command command, CurrentUser user, CancellationToken ct)
@@ -39,6 +42,12 @@ public sealed class ProposeBreach(IDbContextFactory<DashboardDb> dbFactory, ILiv
         if (BreachRules.CanPropose(actor, [.. alerts.Select(a => (a.SubjectId, a.State))], command.Summary) is { } refusal)
         {
             return new ActionResult.Refused(refusal.Message);
+        }
+
+        if (user.Role == StaffRole.Supervisor && !await AnotherSupervisorDecidesAsync(db, alerts[0].SubjectId, user.Id, ct))
+        {
+            // Otherwise the breach would wait for a decision nobody may take.
+            return new ActionResult.Refused(LoneSupervisor);
         }
 
         var now = clock.GetUtcNow();
@@ -85,4 +94,13 @@ public sealed class ProposeBreach(IDbContextFactory<DashboardDb> dbFactory, ILiv
 
         return new ActionResult.Done(breach.Id, breach.Number);
     }
+
+    /// <summary>Whether a supervisor other than the proposer may decide breaches of this subject (four-eyes rule).</summary>
+    private static Task<bool> AnotherSupervisorDecidesAsync(DashboardDb db, Guid subjectId, Guid proposerId, CancellationToken ct) =>
+        (from s in db.Subjects
+         join o in db.Staff on s.OfficerId equals o.Id
+         where s.Id == subjectId
+         from other in db.Staff
+         where other.TeamId == o.TeamId && other.Role == StaffRole.Supervisor && other.Active && other.Id != proposerId
+         select other.Id).AnyAsync(ct);
 }

@@ -44,6 +44,12 @@ public class BreachWorkflowTests(IngestionApp fixture, Xunit.Abstractions.ITestO
 
     private async Task<(Guid Breach, Guid[] Alerts)> ProposedAsync(string device, string proposer = "officer1", int alerts = 1)
     {
+        if (proposer == "supervisor1")
+        {
+            // A supervisor's proposal needs another supervisor of the team to decide it.
+            await SecondNorthSupervisorAsync();
+        }
+
         var ids = new Guid[alerts];
         for (var i = 0; i < alerts; i++)
         {
@@ -73,6 +79,19 @@ public class BreachWorkflowTests(IngestionApp fixture, Xunit.Abstractions.ITestO
         Assert.Equal("You proposed this breach: another supervisor must decide it (four-eyes rule).", Assert.IsType<ActionResult.Refused>(reject).Message);
         Assert.Equal("Proposed", await StateAsync(breach));
         Assert.Equal(1, await AuditRowsAsync(breach));
+    }
+
+    [Fact]
+    public async Task A_supervisor_with_no_other_supervisor_on_the_caseload_cannot_propose_a_breach_nobody_could_decide()
+    {
+        // Team South has one supervisor (supervisor2); demo-0004 is officer4's, in team South.
+        var alert = await FailedCheckInAlertAsync("demo-0004");
+
+        var result = await Propose.HandleAsync(new([alert], "Identity not verified at check-in."), await UserAsync("supervisor2"), CancellationToken.None);
+
+        Assert.Equal(ProposeBreach.LoneSupervisor, Assert.IsType<ActionResult.Refused>(result).Message);
+        Assert.Equal("Open", await Sql.ScalarAsync(Db, "SELECT state FROM alerts WHERE id = $1", alert));
+        Assert.Equal(0, await Sql.CountAsync(Db, "SELECT count(*) FROM breach_alerts WHERE alert_id = $1", alert));
     }
 
     [Fact]
