@@ -15,7 +15,11 @@ public sealed record LocationFix(
     double Lon,
     double AccuracyM,
     short? BatteryPct,
-    Guid? EventId);
+    Guid? EventId)
+{
+    /// <summary>Stored before (a retried batch): rules that count fixes must not count it again.</summary>
+    public bool Repeat { get; init; }
+}
 
 /// <summary>
 /// Writes fixes with binary COPY. The common case (no duplicates) is one COPY straight into the
@@ -24,20 +28,22 @@ public sealed record LocationFix(
 /// </summary>
 public sealed class LocationWriter(NpgsqlDataSource dataSource, LocationPartitions partitions, TimeProvider clock)
 {
-    public sealed record Result(int Inserted, IReadOnlyList<DeviceStatusChanged> Latest);
+    /// <param name="Stored">The fixes as the rules should see them: each marked <see cref="LocationFix.Repeat"/> if it was stored before.</param>
+    public sealed record Result(int Inserted, IReadOnlyList<DeviceStatusChanged> Latest, IReadOnlyList<LocationFix> Stored);
 
     public async Task<Result> WriteAsync(IReadOnlyList<LocationFix> fixes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(fixes);
         if (fixes.Count == 0)
         {
-            return new Result(0, []);
+            return new Result(0, [], []);
         }
 
         await partitions.EnsureForAsync(fixes.Select(f => f.At), ct);
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         int inserted;
+        var stored = fixes;
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             try
@@ -63,11 +69,19 @@ public sealed class LocationWriter(NpgsqlDataSource dataSource, LocationPartitio
             }
 
             await CopyAsync(connection, "location_staging", fixes, now, ct);
+            var fresh = new HashSet<(string DeviceId, long Micros)>();
             await using (var insert = new NpgsqlCommand(
-                "INSERT INTO location_pings SELECT * FROM location_staging ON CONFLICT DO NOTHING", connection, tx))
+                "INSERT INTO location_pings SELECT * FROM location_staging ON CONFLICT DO NOTHING RETURNING device_id, at", connection, tx))
+            await using (var reader = await insert.ExecuteReaderAsync(ct))
             {
-                inserted = await insert.ExecuteNonQueryAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    fresh.Add((reader.GetString(0), Micros(reader.GetFieldValue<DateTimeOffset>(1))));
+                }
             }
+
+            inserted = fresh.Count;
+            stored = [.. fixes.Select(f => fresh.Remove((f.DeviceId, Micros(f.At))) ? f : f with { Repeat = true })];
 
             await tx.CommitAsync(ct);
         }
@@ -79,8 +93,11 @@ public sealed class LocationWriter(NpgsqlDataSource dataSource, LocationPartitio
             .Select(g => g.MaxBy(f => f.At)!)
             .Select(f => new DeviceStatusChanged(f.DeviceId, f.SubjectId, f.BatteryPct, f.At, f.Lat, f.Lon, now))
             .ToList();
-        return new Result(inserted, latest);
+        return new Result(inserted, latest, stored);
     }
+
+    /// <summary>PostgreSQL keeps microseconds: compare times at that precision.</summary>
+    private static long Micros(DateTimeOffset at) => at.UtcTicks / 10;
 
     private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<LocationFix> fixes, DateTimeOffset now, CancellationToken ct)
     {

@@ -72,9 +72,9 @@ public sealed class SubmitLocations(
                 await live.DeviceStatusChangedAsync(written.Latest, CancellationToken.None);
             }
 
-            if (accepted.Count > 0)
+            if (written.Stored.Count > 0)
             {
-                await NotifyObserversAsync(accepted);
+                await NotifyObserversAsync(written.Stored);
             }
 
             rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
@@ -82,7 +82,7 @@ public sealed class SubmitLocations(
         }
     }
 
-    private async Task NotifyObserversAsync(List<LocationFix> fixes)
+    private async Task NotifyObserversAsync(IReadOnlyList<LocationFix> fixes)
     {
         // The fixes are stored: the rules that watch them run to completion even if the caller has gone.
         foreach (var observer in _observers)

@@ -87,6 +87,27 @@ public class DeviceAlertTests(AlertSourcesApp fixture) : IClassFixture<AlertSour
     }
 
     [Fact]
+    public async Task A_retried_batch_of_fixes_without_gps_does_not_count_towards_the_run_twice()
+    {
+        var subject = await fixture.SubjectOfAsync("demo-0045");
+        var start = AlertSourcesApp.Ago(TimeSpan.FromMinutes(5));
+        var batch = Fixes(start, 3, 500).ToList();
+
+        await fixture.PostFixesAsync("demo-0045", batch);
+        await fixture.PostFixesAsync("demo-0045", batch);
+        await fixture.PostFixesAsync("demo-0045", [.. batch.Take(2), .. Fixes(start.AddSeconds(30), 1, 500)]);
+
+        // 3 fixes, the same 3 again, then 2 of them and 1 new: a run of 4, short of the limit of 5.
+        Assert.Equal(4, await Sql.CountAsync(fixture.Db, "SELECT non_gps_fix_run FROM devices WHERE id = 'demo-0045'"));
+        Assert.Equal(0, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM alerts WHERE subject_id = $1 AND kind = 'NoGpsFix'", subject));
+        Assert.Equal(4, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM location_pings WHERE device_id = 'demo-0045' AND at >= $1", start));
+
+        await fixture.PostFixesAsync("demo-0045", Fixes(start.AddSeconds(40), 1, 500));
+
+        Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM alerts WHERE subject_id = $1 AND kind = 'NoGpsFix' AND state = 'Open'", subject));
+    }
+
+    [Fact]
     public async Task A_silent_device_opens_one_offline_incident_that_a_signal_lost_event_joins_and_fixes_close()
     {
         var subject = await fixture.SubjectOfAsync("demo-0044");

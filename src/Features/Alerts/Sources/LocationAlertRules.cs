@@ -58,7 +58,8 @@ public sealed class LocationAlertRules(
         var o = options.Value;
         var now = clock.GetUtcNow();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(o.CurfewTimeZone);
-        var outcomes = fixes.GroupBy(f => f.DeviceId, StringComparer.Ordinal)
+        // The device rules count fixes (a run without GPS): a fix stored before, or twice in one batch, counts once.
+        var outcomes = fixes.Where(f => !f.Repeat).DistinctBy(f => (f.DeviceId, f.At)).GroupBy(f => f.DeviceId, StringComparer.Ordinal)
             .Select(g => (
                 DeviceId: g.Key,
                 g.First().SubjectId,
