@@ -30,6 +30,8 @@ public sealed class Device
     public DateTimeOffset? LastSeenAt { get; set; }
     /// <summary>Consecutive fixes without GPS (network estimates); a run of them raises NoGpsFix.</summary>
     public int NonGpsFixRun { get; set; }
+    /// <summary>When the current run of fixes without GPS began (it may have begun several batches ago).</summary>
+    public DateTimeOffset? NonGpsRunSince { get; set; }
 }
 
 /// <summary>A photo lives in its own table so that list queries never load it.</summary>

@@ -537,6 +537,10 @@ namespace Dashboard.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("non_gps_fix_run");
 
+                    b.Property<DateTimeOffset?>("NonGpsRunSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("non_gps_run_since");
+
                     b.Property<Guid>("SubjectId")
                         .HasColumnType("uuid")
                         .HasColumnName("subject_id");

@@ -65,6 +65,7 @@ public class DeviceAlertTests(AlertSourcesApp fixture) : IClassFixture<AlertSour
         var start = AlertSourcesApp.Ago(TimeSpan.FromMinutes(5));
         await fixture.PostFixesAsync("demo-0043", Fixes(start, 3, 500));
         Assert.Equal(0, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM alerts WHERE subject_id = $1 AND kind = 'NoGpsFix'", subject));
+        // The run began with the first batch, though the second crossed the limit: the incident starts then.
         await fixture.PostFixesAsync("demo-0043", Fixes(start.AddSeconds(30), 10, 500));
         Assert.Equal(HttpStatusCode.Accepted, await fixture.PostDeviceEventAsync("demo-0043", "signalLost", at: start.AddMinutes(2)));
 
@@ -72,8 +73,8 @@ public class DeviceAlertTests(AlertSourcesApp fixture) : IClassFixture<AlertSour
         Assert.Equal(1, await Sql.CountAsync(fixture.Db, """
             SELECT count(*) FROM alerts a JOIN device_incidents i ON i.id = a.incident_id
             WHERE a.subject_id = $1 AND a.kind = 'NoGpsFix' AND a.state = 'Open' AND a.occurrences = 2
-              AND a.episode_key = 'incident:' || i.id::text AND i.started_at = $2
-            """, subject, start.AddSeconds(30)));
+              AND a.episode_key = 'incident:' || i.id::text AND i.started_at = $2 AND a.raised_at = $2
+            """, subject, start));
 
         await fixture.PostFixesAsync("demo-0043", Fixes(start.AddMinutes(3), 2, 8));
 

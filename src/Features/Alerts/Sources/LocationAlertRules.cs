@@ -78,18 +78,22 @@ public sealed class LocationAlertRules(
         // One round trip for the common case. The run of fixes without GPS carries over from batch to batch
         // on the device row; a device with GPS and no run is not touched (nor locked). Then the incidents of
         // devices with GPS back close, and low-battery episodes of batteries back up end.
-        var runs = new Dictionary<string, int>(StringComparer.Ordinal);
+        var runs = new Dictionary<string, (int Length, DateTimeOffset? Since)>(StringComparer.Ordinal);
         await using (var batch = new NpgsqlBatch(connection, tx))
         {
             var run = new NpgsqlBatchCommand("""
-                UPDATE devices d SET non_gps_fix_run = CASE WHEN u.has_gps THEN u.run_in_batch ELSE d.non_gps_fix_run + u.run_in_batch END
-                FROM unnest($1::text[], $2::boolean[], $3::int[]) AS u(id, has_gps, run_in_batch)
+                UPDATE devices d SET
+                    non_gps_fix_run = CASE WHEN u.has_gps THEN u.run_in_batch ELSE d.non_gps_fix_run + u.run_in_batch END,
+                    non_gps_run_since = CASE WHEN u.has_gps THEN u.run_since
+                                             ELSE coalesce(d.non_gps_run_since, u.run_since) END
+                FROM unnest($1::text[], $2::boolean[], $3::int[], $4::timestamptz[]) AS u(id, has_gps, run_in_batch, run_since)
                 WHERE d.id = u.id AND (u.run_in_batch > 0 OR d.non_gps_fix_run <> 0)
-                RETURNING d.id, d.non_gps_fix_run
+                RETURNING d.id, d.non_gps_fix_run, d.non_gps_run_since
                 """);
             run.Parameters.AddWithValue(outcomes.Select(x => x.DeviceId).ToArray());
             run.Parameters.AddWithValue(outcomes.Select(x => x.Outcome.GpsBackAt is not null).ToArray());
             run.Parameters.AddWithValue(outcomes.Select(x => x.Outcome.NonGpsRun).ToArray());
+            run.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(x => x.Outcome.RunSince).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz });
             batch.BatchCommands.Add(run);
             if (gpsBack.Count > 0)
             {
@@ -112,7 +116,7 @@ public sealed class LocationAlertRules(
             await using var reader = await batch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                runs[reader.GetString(0)] = reader.GetInt32(1);
+                runs[reader.GetString(0)] = (reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
             }
 
             for (var i = 1; i < batch.BatchCommands.Count - 1; i++)
@@ -132,17 +136,18 @@ public sealed class LocationAlertRules(
                 continue;
             }
 
-            var before = outcome.GpsBackAt is not null ? 0 : after - outcome.NonGpsRun;
-            if (!DeviceBatchOutcome.ReachesLimit(before, after, o.NoGpsFixRun))
+            var before = outcome.GpsBackAt is not null ? 0 : after.Length - outcome.NonGpsRun;
+            if (!DeviceBatchOutcome.ReachesLimit(before, after.Length, o.NoGpsFixRun))
             {
                 continue;
             }
 
-            var since = outcome.RunSince ?? now;
+            // The run may have begun batches ago: the device row remembers when.
+            var since = after.Since ?? outcome.RunSince ?? now;
             var incident = await DeviceIncidents.OpenOrJoinAsync(connection, tx, subjectId, deviceId, since, ct);
             raised.Add(await raiser.RaiseAsync(connection, tx, new AlertCandidate(
                 subjectId, AlertKind.NoGpsFix, "incident:" + incident, since,
-                $"Device {deviceId} sent {o.NoGpsFixRun} or more fixes in a row without GPS (accuracy worse than {o.NoGpsAccuracyM:0} m), the first of this batch at {DeviceIncidents.LocalTime(since, zone)}.",
+                $"Device {deviceId} sent {o.NoGpsFixRun} or more fixes in a row without GPS (accuracy worse than {o.NoGpsAccuracyM:0} m), the first at {DeviceIncidents.LocalTime(since, zone)}.",
                 IncidentId: incident), ct));
         }
 
