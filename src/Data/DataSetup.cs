@@ -45,9 +45,20 @@ public static class DataSetup
         builder.Services.AddSingleton<DatabaseInitializer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
 
-        builder.Services.AddDataProtection()
+        var protection = builder.Services.AddDataProtection()
             .SetApplicationName("caseworker-dashboard")
             .PersistKeysToDbContext<DashboardDb>();
+        // The keys protect sign-in cookies and live-channel tokens. With a certificate configured they are
+        // stored encrypted, so a copy of the database alone cannot forge a session.
+        if (builder.Configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
+        {
+            protection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificatePath, builder.Configuration["DataProtection:CertificatePassword"]));
+        }
+        else if (!builder.Environment.IsDevelopment())
+        {
+            startupLogger.LogWarning("DataProtection:CertificatePath is not set: the data-protection keys are stored unencrypted in the database");
+        }
 
         builder.Services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.Section)
