@@ -11,6 +11,8 @@ public sealed class EntraFixture : IAsyncLifetime
     public const string Officer1Oid = "6f1a0000-0000-4000-8000-0000000000a1";
     public const string Officer2Oid = "6f1a0000-0000-4000-8000-0000000000a2";
     public const string Officer3Oid = "6f1a0000-0000-4000-8000-0000000000a3";
+    public const string Supervisor1Oid = "6f1a0000-0000-4000-8000-0000000000b1";
+    public const string Auditor1Oid = "6f1a0000-0000-4000-8000-0000000000c1";
     public const string LeaverOid = "6f1a0000-0000-4000-8000-0000000000ff";
 
     public LoopbackOpenIdProvider Provider { get; private set; } = null!;
@@ -24,6 +26,8 @@ public sealed class EntraFixture : IAsyncLifetime
         await Sql.ExecuteAsync(connectionString, "UPDATE staff SET entra_object_id = $1 WHERE login_name = 'officer1'", Officer1Oid);
         await Sql.ExecuteAsync(connectionString, "UPDATE staff SET entra_object_id = $1 WHERE login_name = 'officer2'", Officer2Oid);
         await Sql.ExecuteAsync(connectionString, "UPDATE staff SET entra_object_id = $1 WHERE login_name = 'officer3'", Officer3Oid);
+        await Sql.ExecuteAsync(connectionString, "UPDATE staff SET entra_object_id = $1 WHERE login_name = 'supervisor1'", Supervisor1Oid);
+        await Sql.ExecuteAsync(connectionString, "UPDATE staff SET entra_object_id = $1 WHERE login_name = 'auditor1'", Auditor1Oid);
         await Sql.ExecuteAsync(connectionString, """
             INSERT INTO staff (id, login_name, display_name, role, team_id, entra_object_id, active)
             VALUES (gen_random_uuid(), 'leaver1', 'Lee Leaver', 'Officer', NULL, $1, false)
@@ -196,6 +200,27 @@ public sealed partial class EntraSignInTests(EntraFixture fixture) : IClassFixtu
         var after = await browser.GetAsync(new Uri(App.BaseAddress, "/"));
         Assert.StartsWith(fixture.Provider.BaseAddress.ToString(), after.Headers.Location!.ToString(), StringComparison.Ordinal);
         Assert.Equal(1, await Sql.CountAsync(App.ConnectionString, "SELECT count(*) FROM audit_events WHERE action = 'sign-out' AND actor_id = $1", officer1.Id));
+    }
+
+    [Fact]
+    public async Task The_app_role_decides_the_policies_an_auditor_opens_the_audit_log_and_a_supervisor_is_refused_it()
+    {
+        var auditorCookies = new CookieContainer();
+        using var auditor = EntraApp.Browser(auditorCookies);
+        var supervisorCookies = new CookieContainer();
+        using var supervisor = EntraApp.Browser(supervisorCookies);
+
+        await App.SignInAsync(auditor, new ProviderUser(EntraFixture.Auditor1Oid, "Auditor One", "Auditor"));
+        await App.SignInAsync(supervisor, new ProviderUser(EntraFixture.Supervisor1Oid, "Supervisor One", "Supervisor"));
+        var auditorAudit = await auditor.GetAsync(new Uri(App.BaseAddress, "/audit"));
+        var supervisorAudit = await supervisor.GetAsync(new Uri(App.BaseAddress, "/audit"));
+        var supervisorHome = await supervisor.GetAsync(new Uri(App.BaseAddress, "/"));
+
+        Assert.True(App.HasSession(auditorCookies) && App.HasSession(supervisorCookies));
+        Assert.Equal(HttpStatusCode.OK, auditorAudit.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, supervisorAudit.StatusCode);
+        Assert.Equal("/account/access-denied", supervisorAudit.Headers.Location?.AbsolutePath);
+        Assert.Equal(HttpStatusCode.OK, supervisorHome.StatusCode);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
