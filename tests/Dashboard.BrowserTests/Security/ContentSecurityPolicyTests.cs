@@ -142,4 +142,23 @@ public class ContentSecurityPolicyTests(TiledBrowserFixture fixture) : IClassFix
         Assert.True(problems.IsEmpty, string.Join("\n", problems));
         await context.CloseAsync();
     }
+
+    [Theory]
+    [InlineData("/account/not-provisioned", "Your account is not set up in the dashboard")]
+    [InlineData("/account/sign-in-failed", "Sign-in did not complete")]
+    [InlineData("/account/access-denied", "No access")]
+    public async Task The_sign_in_refusal_pages_pass_an_accessibility_scan(string path, string heading)
+    {
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.App.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        var errors = BrowserFixture.CollectErrors(page);
+
+        await page.GotoAsync(path);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, path.Trim('/').Replace('/', '-'));
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        await context.CloseAsync();
+    }
 }
