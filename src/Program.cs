@@ -63,6 +63,8 @@ if (args.Contains("migrate"))
     return;
 }
 
+// First, so that HSTS, the Entra ID redirect URI and the client address see what the browser sees.
+app.UseDashboardForwardedHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -73,6 +75,7 @@ if (!app.Environment.IsDevelopment())
 app.UseWhen(
     context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseSignInRateLimit();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Identity.Web;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Dashboard.Security;
 
@@ -11,22 +13,41 @@ public enum SignInMode
     Development,
 }
 
+/// <summary>How staff sign in to this instance, decided once at start-up.</summary>
+public sealed record SignInConfiguration(SignInMode Mode);
+
 public static class AuthenticationSetup
 {
     public const string CookieName = ".Dashboard.Auth";
+    public const string EntraSection = "AzureAd";
 
     public const string MissingEntraMessage =
         "Sign-in is not configured. Outside the Development environment the dashboard needs Microsoft Entra ID: " +
-        "set the AzureAd section (Instance, TenantId, ClientId; see README, \"Entra ID app registration\"). " +
+        "set the AzureAd section (Instance, TenantId, ClientId, ClientSecret; see README, \"Sign-in\"). " +
         "The development sign-in exists only in Development.";
+
+    public const string MissingSecretMessage =
+        "AzureAd:ClientId is set but AzureAd:ClientSecret is not. The dashboard signs in with the authorization code flow " +
+        "and redeems the code with the app registration's client secret: set AzureAd:ClientSecret (from a secret store or the " +
+        "environment variable AzureAd__ClientSecret; see README, \"Sign-in\").";
 
     /// <summary>Entra ID when configured; the development sign-in only in Development; otherwise refuse to start.</summary>
     public static SignInMode Decide(IConfiguration configuration, bool isDevelopment)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (!string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]))
+        if (!string.IsNullOrWhiteSpace(configuration[$"{EntraSection}:ClientId"]))
         {
-            return SignInMode.Entra;
+            foreach (var key in new[] { "Instance", "TenantId" })
+            {
+                if (string.IsNullOrWhiteSpace(configuration[$"{EntraSection}:{key}"]))
+                {
+                    throw new InvalidOperationException($"AzureAd:ClientId is set but AzureAd:{key} is not. " + MissingEntraMessage);
+                }
+            }
+
+            return string.IsNullOrWhiteSpace(configuration[$"{EntraSection}:ClientSecret"])
+                ? throw new InvalidOperationException(MissingSecretMessage)
+                : SignInMode.Entra;
         }
 
         return isDevelopment ? SignInMode.Development : throw new InvalidOperationException(MissingEntraMessage);
@@ -36,22 +57,37 @@ public static class AuthenticationSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         var mode = Decide(builder.Configuration, builder.Environment.IsDevelopment());
+        builder.Services.AddSingleton(new SignInConfiguration(mode));
+        builder.AddSignInRateLimit();
         if (mode == SignInMode.Entra)
         {
             builder.Services
-                .AddAuthentication(Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectDefaults.AuthenticationScheme)
+                .AddAuthentication(o =>
+                {
+                    // The cookie carries the session; Entra ID is asked only when a page needs a signed-in user.
+                    o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                    o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+                })
                 .AddMicrosoftIdentityWebApp(
                     options =>
                     {
-                        builder.Configuration.GetSection("AzureAd").Bind(options);
+                        builder.Configuration.GetSection(EntraSection).Bind(options);
+                        // The authorization code flow (with PKCE); the code is redeemed with the client secret.
+                        options.ResponseType = OpenIdConnectResponseType.Code;
                         // Entra puts app roles in the "roles" claim.
                         options.TokenValidationParameters.RoleClaimType = "roles";
+                        // The session cookie holds the dashboard's own claims, never the tokens.
+                        options.SaveTokens = false;
+                        EntraSignIn.AddEvents(options.Events);
                     },
                     cookie =>
                     {
                         cookie.Cookie.Name = CookieName;
+                        cookie.AccessDeniedPath = "/account/access-denied";
                         ConfigureCookie(cookie);
-                    });
+                    },
+                    OpenIdConnectDefaults.AuthenticationScheme,
+                    CookieAuthenticationDefaults.AuthenticationScheme);
         }
         else
         {
@@ -83,10 +119,13 @@ public static class AuthenticationSetup
         cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
     }
 
+    /// <summary>The live hub and the APIs: their clients understand status codes, not sign-in pages.</summary>
+    internal static bool IsApiOrHub(PathString path) =>
+        path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (IsApiOrHub(context.Request.Path))
         {
             context.Response.StatusCode = status;
         }

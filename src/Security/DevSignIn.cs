@@ -74,11 +74,19 @@ public static class DevSignIn
 public static class SignOutEndpoint
 {
     public static void MapSignOut(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/account/sign-out", async (HttpContext http, AuditLog audit, CancellationToken ct) =>
+        endpoints.MapPost("/account/sign-out", async (HttpContext http, AuditLog audit, SignInConfiguration signIn, CancellationToken ct) =>
         {
             if (CurrentUser.From(http.User) is { } user)
             {
                 await audit.AppendAsync(new AuditEntry(user.Id, user.Name, AuditActions.SignOut), ct);
+            }
+
+            if (signIn.Mode == SignInMode.Entra)
+            {
+                // Ends the dashboard's session and the Entra ID session; Entra ID returns to the signed-out page.
+                return Results.SignOut(
+                    new AuthenticationProperties { RedirectUri = "/account/signed-out" },
+                    [CookieAuthenticationDefaults.AuthenticationScheme, Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectDefaults.AuthenticationScheme]);
             }
 
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -19,6 +19,7 @@ public class ProductionTests
                 ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
                 ["AzureAd:TenantId"] = "00000000-0000-4000-8000-000000000001",
                 ["AzureAd:ClientId"] = "00000000-0000-4000-8000-000000000002",
+                ["AzureAd:ClientSecret"] = "not-a-real-secret",
             },
         }.Start();
 

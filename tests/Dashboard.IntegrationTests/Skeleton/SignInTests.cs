@@ -36,7 +36,7 @@ public class SignInTests(SeededApp fixture) : IClassFixture<SeededApp>
     {
         var anonymous = PageRoutes(fixture.App.Services).Where(p => p.Anonymous).Select(p => p.Path).Order().ToList();
 
-        Assert.Equal(["/account/access-denied", "/account/sign-in", "/account/signed-out", "/error", "/not-found"], anonymous);
+        Assert.Equal(["/account/access-denied", "/account/not-provisioned", "/account/sign-in", "/account/sign-in-failed", "/account/signed-out", "/error", "/not-found"], anonymous);
     }
 
     [Fact]
