@@ -104,6 +104,8 @@ public static class AuthenticationSetup
 
         builder.Services.AddAuthorization(Policies.Add);
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddSingleton<StaffRecheck>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StaffRevalidatingStateProvider>();
         return mode;
     }
 
@@ -117,6 +119,7 @@ public static class AuthenticationSetup
         // Pages redirect to sign-in; the hub and APIs answer 401/403, which their clients understand.
         cookie.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
         cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+        cookie.Events.OnValidatePrincipal = StaffRecheck.ValidatePrincipalAsync;
     }
 
     /// <summary>The live hub and the APIs: their clients understand status codes, not sign-in pages.</summary>
