@@ -52,6 +52,17 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
     {
         /// <summary>True when the newest fix is older than the expected reporting interval (data may be stale).</summary>
         public bool Stale => NewestFixAt is not { } newest || ServedAt - newest > ExpectedInterval;
+
+        /// <summary>Where the time went (the API sends it as a Server-Timing header, not in the body).</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public TrailTimings? Timings { get; init; }
+    }
+
+    /// <summary>Milliseconds: scope check, reading the fixes (alongside the events), reading the events and zones, thinning and shaping.</summary>
+    public sealed record TrailTimings(double ScopeMs, double FixesMs, double EventsMs, double ThinMs)
+    {
+        public string ToServerTiming() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"scope;dur={ScopeMs:0.0}, fixes;dur={FixesMs:0.0}, events;dur={EventsMs:0.0}, thin;dur={ThinMs:0.0}");
     }
 
     /// <summary>Fixes of one subject in a range, oldest first, a row each (the CSV export streams these).</summary>
@@ -88,6 +99,7 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
             return null;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var subject = await Scope.Subjects(db, user).AsNoTracking().Where(s => s.Id == query.SubjectId)
             .Select(s => new { s.Id, LastFixAt = db.Devices.Where(d => d.SubjectId == s.Id).Max(d => d.LastFixAt) })
@@ -97,8 +109,12 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
             return null;
         }
 
+        var scoped = System.Diagnostics.Stopwatch.GetTimestamp();
         // The fixes come on a connection of their own while the events and zones are read.
-        var reading = ReadFixesAsync(dataSource, query.SubjectId, query.From, query.To, ct);
+        var fixesRead = 0L;
+        var reading = ReadFixesAsync(dataSource, query.SubjectId, query.From, query.To, ct)
+            .ContinueWith(t => { fixesRead = System.Diagnostics.Stopwatch.GetTimestamp(); return t; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+            .Unwrap();
         // Should reading the events fail first, the read's own failure is observed rather than left behind.
         _ = reading.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var from = query.From.ToUniversalTime();
@@ -119,7 +135,9 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
             .Select(z => new { z.Id, z.Name, z.Kind, z.Area, z.CurfewStart, z.CurfewEnd })
             .ToListAsync(ct);
 
+        var eventsRead = System.Diagnostics.Stopwatch.GetTimestamp();
         var fixes = await reading;
+        var thinning = System.Diagnostics.Stopwatch.GetTimestamp();
         var gap = TimeSpan.FromSeconds(options.Value.GapSeconds);
         var segments = TrailSimplifier.SplitAtGaps(fixes, gap);
         var required = new HashSet<int>();
@@ -176,8 +194,12 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
                 z.Area.ExteriorRing.Coordinates.Select(c => new[] { c.Y, c.X }).ToList(), z.CurfewStart, z.CurfewEnd))
             .ToList();
         var newest = subject.LastFixAt ?? (fixes.Length > 0 ? fixes[^1].At : null);
+        static double Ms(long from, long to) => System.Diagnostics.Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
         return new Trail(query.SubjectId, query.From, query.To, fixes.Length, kept.Length, tolerance, drawn, checkInMarks, alertMarks, zoneShapes,
-            newest, TimeSpan.FromSeconds(options.Value.ExpectedFixIntervalSeconds), clock.GetUtcNow());
+            newest, TimeSpan.FromSeconds(options.Value.ExpectedFixIntervalSeconds), clock.GetUtcNow())
+        {
+            Timings = new TrailTimings(Ms(started, scoped), Ms(scoped, fixesRead), Ms(scoped, eventsRead), Ms(thinning, System.Diagnostics.Stopwatch.GetTimestamp())),
+        };
     }
 
     /// <summary>All fixes of the range, oldest first (one indexed range read, one row back).</summary>

@@ -38,9 +38,8 @@ public static class TrailSimplifier
     /// The indices to keep, ascending: all of them when they fit under <paramref name="cap"/> and
     /// <paramref name="minToleranceM"/> is 0; otherwise the required ones, each segment's ends, and the
     /// most significant of the rest by Douglas-Peucker (a point's significance is its distance from the
-    /// chord it was split from, capped by its parent's), no more than <paramref name="cap"/> in all unless
-    /// the required ones alone exceed it. <paramref name="toleranceM"/> is the distance below which points
-    /// were dropped.
+    /// chord it splits), no more than <paramref name="cap"/> in all unless the required ones alone exceed
+    /// it. <paramref name="toleranceM"/>: every point left out lies at most this far from the drawn line.
     /// </summary>
     /// <remarks>
     /// Iterative and best-first: the chord whose farthest point is farthest is split next, so the work stops
@@ -108,9 +107,9 @@ public static class TrailSimplifier
         var minSquared = Math.Max(minToleranceM * minToleranceM, 1e-12);
         toleranceM = minToleranceM;
 
-        // Chords still to split, farthest first (a max-heap on the capped squared distance).
-        var queue = new PriorityQueue<(int From, int To, int Farthest, double Value), double>();
-        void Push(int from, int to, double ceilingSquared)
+        // Chords still to split, farthest first (a max-heap on the squared distance of their farthest point).
+        var queue = new PriorityQueue<(int From, int To, int Farthest, double Squared), double>();
+        void Push(int from, int to)
         {
             if (to - from < 2)
             {
@@ -118,39 +117,35 @@ public static class TrailSimplifier
             }
 
             var (farthest, squared) = Farthest(xs, ys, from, to);
-            var value = Math.Min(squared, ceilingSquared);
-            if (value > minSquared)
+            if (squared > minSquared)
             {
-                queue.Enqueue((from, to, farthest, value), -value);
+                queue.Enqueue((from, to, farthest, squared), -squared);
             }
         }
 
         foreach (var (start, end) in segments)
         {
-            Push(start, end, double.MaxValue);
+            Push(start, end);
         }
 
         var added = 0;
-        var smallestKept = double.MaxValue;
         while (queue.TryDequeue(out var chord, out _))
         {
             if (!keep[chord.Farthest])
             {
                 if (added == budget)
                 {
-                    // Out of budget: the tolerance is the least significant point kept (or, with no budget
-                    // at all, the most significant one left out). Everything above the minimum fitted otherwise.
-                    toleranceM = Math.Max(minToleranceM, Math.Sqrt(budget > 0 ? smallestKept : chord.Value));
+                    // Out of budget: this chord's farthest point is the farthest any point left out lies from the line.
+                    toleranceM = Math.Max(minToleranceM, Math.Sqrt(chord.Squared));
                     break;
                 }
 
                 keep[chord.Farthest] = true;
                 added++;
-                smallestKept = chord.Value;
             }
 
-            Push(chord.From, chord.Farthest, chord.Value);
-            Push(chord.Farthest, chord.To, chord.Value);
+            Push(chord.From, chord.Farthest);
+            Push(chord.Farthest, chord.To);
         }
 
         var kept = new int[mandatoryCount + added];
