@@ -28,5 +28,5 @@ public sealed record MapEvent(double Lat, double Lon, string Symbol, string Colo
 /// <summary>What is drawn over a trail, and the time up to which it is drawn (null: all of it).</summary>
 public sealed record MapDisplay(bool AccuracyCircles, bool DirectionArrows, bool PointNumbers, DateTimeOffset? Until);
 
-/// <summary>A subject on the caseload map.</summary>
-public sealed record MapPosition(Guid Id, double Lat, double Lon, string Initials, string Label, string Href, bool Stale);
+/// <summary>A subject on the caseload map: <paramref name="Age"/> (of the fix, e.g. "40 s") is shown under the pin.</summary>
+public sealed record MapPosition(Guid Id, double Lat, double Lon, string Initials, string Label, string Href, bool Stale, string Age);

@@ -74,6 +74,19 @@ function everyNth(count, most) {
     return Math.max(1, Math.ceil(count / most));
 }
 
+const movedHighlightMs = 15000;
+
+/** A subject's pin: initials on a disc (grey and dashed when stale, ringed when it just moved), the fix's age below. */
+function pinIcon(p, moved) {
+    return L.divIcon({
+        className: `subject-pin${p.stale ? " subject-pin--stale" : ""}${moved ? " subject-pin--moved" : ""}`,
+        html: `<span class="subject-pin__dot" data-subject-id="${escapeHtml(p.id)}" data-lat="${Number(p.lat).toFixed(5)}" data-lon="${Number(p.lon).toFixed(5)}">${escapeHtml(p.initials)}</span>`
+            + `<span class="subject-pin__age">${escapeHtml(p.age)}</span>`,
+        iconSize: [30, 30],
+        iconAnchor: [15, 15],
+    });
+}
+
 export async function create(element, options, dotnet) {
     const L = await loadLeaflet();
     // maxZoom on the map itself: without a tile layer Leaflet has no zoom limit, and marker clustering needs one.
@@ -110,6 +123,11 @@ export async function create(element, options, dotnet) {
     let display = { accuracy: false, arrows: false, numbers: false, until: null };
     let positions = null; // caseload: cluster group and markers by id
     let positionsReady = null;
+    // Until the user pans or zooms (pointer, wheel, touch or keys on the map), live moves keep every marker in view.
+    let viewChosenByUser = false;
+    for (const type of ["mousedown", "wheel", "touchstart", "keydown"]) {
+        element.addEventListener(type, () => { viewChosenByUser = true; }, { passive: true });
+    }
     map.setView([51.5072, -0.1276], 12);
 
     function boundsOfAll() {
@@ -319,38 +337,54 @@ export async function create(element, options, dotnet) {
             }
         },
         /**
-         * The caseload: one marker per subject ({ id, lat, lon, label, href, stale }), clustered when
-         * crowded; markers already shown move to their new place.
+         * The caseload: one marker per subject ({ id, lat, lon, initials, label, href, stale, age }), clustered
+         * when crowded, with the fix's age under the pin; markers already shown move to their new place.
+         * movedId: a marker that just moved live. It is ringed for a while and kept in view: the whole caseload
+         * while the user has not chosen a view, otherwise only if it was in view before it moved.
          */
-        async setPositions(items, fit) {
+        async setPositions(items, fit, movedId) {
             // One group, even when two calls overlap while the plugin loads.
             positionsReady ??= loadCluster(L).then(clustered => {
                 const group = clustered ? L.markerClusterGroup({ maxClusterRadius: 50, showCoverageOnHover: false }) : L.layerGroup();
                 group.addTo(map);
-                positions = { group, markers: new Map() };
+                positions = { group, markers: new Map(), movedUntil: new Map() };
             });
             await positionsReady;
+            const before = movedId ? positions.markers.get(movedId)?.getLatLng() : null;
+            const wasInView = !!before && map.getBounds().contains(before);
+            if (movedId) {
+                positions.movedUntil.set(movedId, Date.now() + movedHighlightMs);
+                // The ring goes when the time is up, also when no other update comes.
+                setTimeout(() => {
+                    const m = positions?.markers.get(movedId);
+                    if (m && (positions.movedUntil.get(movedId) ?? 0) <= Date.now()) {
+                        positions.movedUntil.delete(movedId);
+                        m.setIcon(pinIcon(m.options.pin, false));
+                    }
+                }, movedHighlightMs + 50);
+            }
             const seen = new Set();
             for (const p of items) {
                 seen.add(p.id);
-                const icon = L.divIcon({
-                    className: `subject-pin${p.stale ? " subject-pin--stale" : ""}`,
-                    html: `<span>${escapeHtml(p.initials)}</span>`,
-                    iconSize: [30, 30],
-                    iconAnchor: [15, 15],
-                });
+                const icon = pinIcon(p, (positions.movedUntil.get(p.id) ?? 0) > Date.now());
                 let marker = positions.markers.get(p.id);
                 if (marker) {
-                    marker.setLatLng([p.lat, p.lon]);
+                    const moved = !marker.getLatLng().equals([p.lat, p.lon]);
+                    marker.options.title = p.label;
+                    marker.options.pin = p;
+                    if (moved) {
+                        // The cluster group follows the move (it listens to the marker's move event).
+                        marker.setLatLng([p.lat, p.lon]);
+                    }
                     marker.setIcon(icon);
                     marker.setTooltipContent(escapeHtml(p.label));
                     if (positions.group.refreshClusters) {
                         positions.group.refreshClusters(marker);
                     }
                 } else {
-                    marker = L.marker([p.lat, p.lon], { icon, title: p.label, keyboard: false });
+                    marker = L.marker([p.lat, p.lon], { icon, title: p.label, keyboard: false, pin: p });
                     marker.bindTooltip(escapeHtml(p.label));
-                    marker.on("click", () => { window.location.assign(p.href); });
+                    marker.on("click", () => { window.location.assign(marker.options.pin.href); });
                     positions.markers.set(p.id, marker);
                     positions.group.addLayer(marker);
                 }
@@ -360,12 +394,23 @@ export async function create(element, options, dotnet) {
                 if (!seen.has(id)) {
                     positions.group.removeLayer(marker);
                     positions.markers.delete(id);
+                    positions.movedUntil.delete(id);
                 }
             }
             // The markers' places, readable from the page (tests, diagnostics) even when a cluster hides them.
             element.dataset.positions = JSON.stringify(Object.fromEntries([...positions.markers].map(([id, m]) => [id, [m.getLatLng().lat, m.getLatLng().lng]])));
             if (fit) {
                 fitAll();
+            } else if (movedId && positions.markers.has(movedId)) {
+                const now = positions.markers.get(movedId).getLatLng();
+                if (!map.getBounds().pad(-0.05).contains(now)) {
+                    if (!viewChosenByUser) {
+                        fitAll();
+                    } else if (wasInView) {
+                        // Widen the view the user chose just enough to keep the marker they were watching.
+                        map.fitBounds(map.getBounds().extend(now), { padding: [24, 24], maxZoom: map.getZoom() });
+                    }
+                }
             }
         },
         /** Where a subject's marker is now (tests and the live view read it). */

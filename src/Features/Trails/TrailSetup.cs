@@ -40,6 +40,11 @@ public static class TrailSetup
         }
 
         var trail = await getTrail.HandleAsync(new GetTrail.Query(id, start, end, AllPoints: false, zoom), user, ct);
+        if (trail?.Timings is { } timings)
+        {
+            http.Response.Headers["Server-Timing"] = timings.ToServerTiming();
+        }
+
         return trail is null ? Results.NotFound() : Results.Ok(trail);
     }
 

@@ -38,9 +38,14 @@ public static class TrailSimplifier
     /// The indices to keep, ascending: all of them when they fit under <paramref name="cap"/> and
     /// <paramref name="minToleranceM"/> is 0; otherwise the required ones, each segment's ends, and the
     /// most significant of the rest by Douglas-Peucker (a point's significance is its distance from the
-    /// chord it was split from), no more than <paramref name="cap"/> in all unless the required ones alone
-    /// exceed it. <paramref name="toleranceM"/> is the distance below which points were dropped.
+    /// chord it splits), no more than <paramref name="cap"/> in all unless the required ones alone exceed
+    /// it. <paramref name="toleranceM"/>: every point left out lies at most this far from the drawn line.
     /// </summary>
+    /// <remarks>
+    /// Iterative and best-first: the chord whose farthest point is farthest is split next, so the work stops
+    /// once the budget is spent (about n log(cap) distance checks instead of a full ranking and sort).
+    /// Distances are compared squared, in local metres.
+    /// </remarks>
     public static int[] Simplify(
         IReadOnlyList<TrailFix> fixes, IReadOnlyList<(int Start, int End)> segments, ISet<int> required, int cap, double minToleranceM, out double toleranceM)
     {
@@ -48,127 +53,140 @@ public static class TrailSimplifier
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(required);
         toleranceM = 0;
-        if (fixes.Count <= cap && minToleranceM <= 0)
+        var count = fixes.Count;
+        if (count <= cap && minToleranceM <= 0)
         {
-            return Enumerable.Range(0, fixes.Count).ToArray();
+            return Enumerable.Range(0, count).ToArray();
         }
 
         // Local metres (equirectangular about the mean latitude): exact enough for a city-sized trail.
-        var lat0 = fixes.Average(f => f.Lat) * Math.PI / 180;
-        const double metresPerDegree = Math.PI / 180 * Dashboard.Domain.Geo.EarthRadiusM;
-        var xs = new double[fixes.Count];
-        var ys = new double[fixes.Count];
-        for (var i = 0; i < fixes.Count; i++)
+        var latSum = 0.0;
+        for (var i = 0; i < count; i++)
         {
-            xs[i] = fixes[i].Lon * metresPerDegree * Math.Cos(lat0);
-            ys[i] = fixes[i].Lat * metresPerDegree;
+            latSum += fixes[i].Lat;
         }
 
-        var significance = new double[fixes.Count];
-        var mandatory = new bool[fixes.Count];
+        const double metresPerDegree = Math.PI / 180 * Dashboard.Domain.Geo.EarthRadiusM;
+        var xScale = metresPerDegree * Math.Cos(latSum / Math.Max(1, count) * Math.PI / 180);
+        var xs = new double[count];
+        var ys = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var f = fixes[i];
+            xs[i] = f.Lon * xScale;
+            ys[i] = f.Lat * metresPerDegree;
+        }
+
+        var keep = new bool[count];
+        var mandatoryCount = 0;
+        void Mark(int i)
+        {
+            if (!keep[i])
+            {
+                keep[i] = true;
+                mandatoryCount++;
+            }
+        }
+
         foreach (var (start, end) in segments)
         {
-            mandatory[start] = true;
-            mandatory[end] = true;
+            Mark(start);
+            Mark(end);
         }
 
         foreach (var r in required)
         {
-            if (r >= 0 && r < fixes.Count)
+            if (r >= 0 && r < count)
             {
-                mandatory[r] = true;
+                Mark(r);
+            }
+        }
+
+        var budget = Math.Max(0, cap - mandatoryCount);
+        // Below a micrometre a distance is rounding, not a turn.
+        var minSquared = Math.Max(minToleranceM * minToleranceM, 1e-12);
+        toleranceM = minToleranceM;
+
+        // Chords still to split, farthest first (a max-heap on the squared distance of their farthest point).
+        var queue = new PriorityQueue<(int From, int To, int Farthest, double Squared), double>();
+        void Push(int from, int to)
+        {
+            if (to - from < 2)
+            {
+                return;
+            }
+
+            var (farthest, squared) = Farthest(xs, ys, from, to);
+            if (squared > minSquared)
+            {
+                queue.Enqueue((from, to, farthest, squared), -squared);
             }
         }
 
         foreach (var (start, end) in segments)
         {
-            Rank(xs, ys, start, end, significance);
+            Push(start, end);
         }
 
-        var mandatoryCount = mandatory.Count(m => m);
-        var budget = Math.Max(0, cap - mandatoryCount);
-        var candidates = new List<(double Significance, int Index)>();
-        for (var i = 0; i < fixes.Count; i++)
+        var added = 0;
+        while (queue.TryDequeue(out var chord, out _))
         {
-            if (!mandatory[i] && significance[i] > minToleranceM)
+            if (!keep[chord.Farthest])
             {
-                candidates.Add((significance[i], i));
-            }
-        }
-
-        toleranceM = minToleranceM;
-        if (candidates.Count > budget)
-        {
-            candidates.Sort((a, b) => b.Significance.CompareTo(a.Significance));
-            toleranceM = Math.Max(minToleranceM, budget > 0 ? candidates[budget - 1].Significance : candidates[0].Significance);
-            candidates.RemoveRange(budget, candidates.Count - budget);
-        }
-
-        foreach (var (_, index) in candidates)
-        {
-            mandatory[index] = true;
-        }
-
-        var kept = new List<int>(Math.Min(cap, fixes.Count));
-        for (var i = 0; i < fixes.Count; i++)
-        {
-            if (mandatory[i])
-            {
-                kept.Add(i);
-            }
-        }
-
-        return kept.ToArray();
-    }
-
-    /// <summary>
-    /// Douglas-Peucker without a tolerance: each interior point gets the distance at which it splits its
-    /// chord, capped by its parent's so that keeping the top k by significance is the k-point DP result.
-    /// </summary>
-    private static void Rank(double[] xs, double[] ys, int start, int end, double[] significance)
-    {
-        var stack = new Stack<(int From, int To, double Ceiling)>();
-        stack.Push((start, end, double.MaxValue));
-        while (stack.Count > 0)
-        {
-            var (from, to, ceiling) = stack.Pop();
-            if (to - from < 2)
-            {
-                continue;
-            }
-
-            var best = -1;
-            var bestDistance = -1.0;
-            for (var i = from + 1; i < to; i++)
-            {
-                var d = Distance(xs[i], ys[i], xs[from], ys[from], xs[to], ys[to]);
-                if (d > bestDistance)
+                if (added == budget)
                 {
-                    bestDistance = d;
-                    best = i;
+                    // Out of budget: this chord's farthest point is the farthest any point left out lies from the line.
+                    toleranceM = Math.Max(minToleranceM, Math.Sqrt(chord.Squared));
+                    break;
                 }
+
+                keep[chord.Farthest] = true;
+                added++;
             }
 
-            var value = Math.Min(bestDistance, ceiling);
-            significance[best] = value;
-            stack.Push((from, best, value));
-            stack.Push((best, to, value));
+            Push(chord.From, chord.Farthest);
+            Push(chord.Farthest, chord.To);
         }
+
+        var kept = new int[mandatoryCount + added];
+        var k = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (keep[i])
+            {
+                kept[k++] = i;
+            }
+        }
+
+        return kept;
     }
 
-    private static double Distance(double px, double py, double ax, double ay, double bx, double by)
+    /// <summary>The interior point farthest from the chord between <paramref name="from"/> and <paramref name="to"/>, and its squared distance.</summary>
+    private static (int Index, double Squared) Farthest(double[] xs, double[] ys, int from, int to)
     {
-        var dx = bx - ax;
-        var dy = by - ay;
+        double ax = xs[from], ay = ys[from];
+        var dx = xs[to] - ax;
+        var dy = ys[to] - ay;
         var lengthSquared = (dx * dx) + (dy * dy);
-        if (lengthSquared == 0)
+        var inverse = lengthSquared == 0 ? 0 : 1 / lengthSquared;
+        var best = from + 1;
+        var bestSquared = -1.0;
+        for (var i = from + 1; i < to; i++)
         {
-            return Math.Sqrt(((px - ax) * (px - ax)) + ((py - ay) * (py - ay)));
+            var px = xs[i] - ax;
+            var py = ys[i] - ay;
+            var t = ((px * dx) + (py * dy)) * inverse;
+            t = t < 0 ? 0 : (t > 1 ? 1 : t);
+            var ex = px - (t * dx);
+            var ey = py - (t * dy);
+            var squared = (ex * ex) + (ey * ey);
+            if (squared > bestSquared)
+            {
+                bestSquared = squared;
+                best = i;
+            }
         }
 
-        var t = Math.Clamp((((px - ax) * dx) + ((py - ay) * dy)) / lengthSquared, 0, 1);
-        var cx = ax + (t * dx);
-        var cy = ay + (t * dy);
-        return Math.Sqrt(((px - cx) * (px - cx)) + ((py - cy) * (py - cy)));
+        return (best, bestSquared);
     }
 }

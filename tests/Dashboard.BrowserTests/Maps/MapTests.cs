@@ -77,18 +77,21 @@ public class MapTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     }
 
     [Fact]
-    public async Task The_caseload_map_moves_a_subjects_marker_when_a_fix_is_ingested()
+    public async Task The_caseload_map_moves_a_subjects_marker_when_a_fix_is_ingested_keeps_it_in_view_and_shows_its_age()
     {
         var subject = await SubjectOfAsync("demo-0007");
+        var landmark = await SubjectOfAsync("demo-0019");
         using var partner = fixture.Partner();
-        async Task PostFixAsync(double lat, double lon, int secondsAgo)
+        async Task PostFixAsync(string device, double lat, double lon, int secondsAgo)
         {
             var body = string.Create(CultureInfo.InvariantCulture,
-                $$"""[{"deviceId":"demo-0007","at":"{{IngestionApp.Now(-secondsAgo)}}","lat":{{lat}},"lon":{{lon}},"accuracyM":8,"batteryPct":70}]""");
+                $$"""[{"deviceId":"{{device}}","at":"{{IngestionApp.Now(-secondsAgo)}}","lat":{{lat}},"lon":{{lon}},"accuracyM":8,"batteryPct":70}]""");
             (await partner.PostAsync(new Uri("/api/v1/locations", UriKind.Relative), IngestionApp.Json(body))).EnsureSuccessStatusCode();
         }
 
-        await PostFixAsync(51.50, -0.12, 30);
+        // Another subject of officer1 stands still south-west of Westminster: a landmark on the plain map.
+        await PostFixAsync("demo-0019", 51.46, -0.18, 40);
+        await PostFixAsync("demo-0007", 51.50, -0.12, 30);
         var page = await fixture.SignedInPageAsync("officer1", "/");
         var errors = BrowserFixture.CollectErrors(page);
         await page.GotoAsync("/map");
@@ -103,12 +106,28 @@ public class MapTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         {
             throw new InvalidOperationException(ex.Message + "\nPage errors:\n" + string.Join("\n", errors), ex);
         }
-        Assert.Equal(new[] { 51.50, -0.12 }, await PositionAsync(map, subject));
 
-        await PostFixAsync(51.4321, -0.2345, 0);
+        Assert.Equal(new[] { 51.50, -0.12 }, await PositionAsync(map, subject));
+        var pin = map.Locator($".subject-pin__dot[data-subject-id='{subject}']");
+        var landmarkPin = map.Locator($".subject-pin__dot[data-subject-id='{landmark}']");
+        await Assertions.Expect(pin).ToBeVisibleAsync();
+        await Assertions.Expect(landmarkPin).ToBeVisibleAsync();
+        // Drawn north-east of the landmark (right of it and above it on screen).
+        await EventuallyAsync(async () => await PlaceAsync(pin, landmarkPin) is (> 0, < 0), "the marker should be drawn north-east of the landmark");
+
+        await PostFixAsync("demo-0007", 51.4321, -0.2345, 0);
 
         await Assertions.Expect(page.Locator($"tr[data-subject-id='{subject}'] [data-testid='position']")).ToHaveTextAsync("51.43210, -0.23450", new() { Timeout = 10_000 });
         Assert.Equal(new[] { 51.4321, -0.2345 }, await PositionAsync(map, subject));
+        // The pin on the map itself moved: it now carries the new place, is drawn south-west of the landmark,
+        // stays inside the map's view, is ringed as just moved, and says how old its fix is.
+        await Assertions.Expect(pin).ToHaveAttributeAsync("data-lat", "51.43210");
+        await Assertions.Expect(pin).ToHaveAttributeAsync("data-lon", "-0.23450");
+        await EventuallyAsync(async () => await PlaceAsync(pin, landmarkPin) is (< 0, > 0), "the marker should be drawn south-west of the landmark after the fix");
+        await EventuallyAsync(async () => await InsideAsync(pin, map), "the moved marker should be inside the map's view");
+        await Assertions.Expect(map.Locator($".subject-pin--moved .subject-pin__dot[data-subject-id='{subject}']")).ToBeVisibleAsync();
+        await Assertions.Expect(map.Locator($".subject-pin:has(.subject-pin__dot[data-subject-id='{subject}']) .subject-pin__age"))
+            .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{1,2} s$"));
         await BrowserFixture.AssertAccessibleAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "caseload-map");
 
@@ -116,6 +135,32 @@ public class MapTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await page.Locator($"tr[data-subject-id='{subject}'] a").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/subjects/{subject}$"));
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    /// <summary>Where <paramref name="pin"/> is drawn relative to <paramref name="other"/>: (right of it, below it) in pixels.</summary>
+    private static async Task<(double Right, double Below)> PlaceAsync(ILocator pin, ILocator other)
+    {
+        var a = await pin.BoundingBoxAsync();
+        var b = await other.BoundingBoxAsync();
+        return a is null || b is null ? (double.NaN, double.NaN) : (a.X - b.X, a.Y - b.Y);
+    }
+
+    private static async Task<bool> InsideAsync(ILocator pin, ILocator map)
+    {
+        var p = await pin.BoundingBoxAsync();
+        var m = await map.BoundingBoxAsync();
+        return p is not null && m is not null && p.X >= m.X && p.Y >= m.Y && p.X + p.Width <= m.X + m.Width && p.Y + p.Height <= m.Y + m.Height;
+    }
+
+    /// <summary>Waits (map animations settle) until the condition holds, or fails with the message.</summary>
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string message)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, message);
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<double[]> PositionAsync(ILocator map, Guid subject)
