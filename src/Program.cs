@@ -8,6 +8,7 @@ using Dashboard.Features.Photos;
 using Dashboard.Features.Prompts;
 using Dashboard.Features.Trails;
 using Dashboard.Health;
+using Dashboard.Hosting;
 using Dashboard.Ingestion;
 using Dashboard.Live;
 using Dashboard.Security;
@@ -41,6 +42,7 @@ builder.Services.AddOptions<Dashboard.Features.Retention.RetentionOptions>().Bin
 builder.Services.AddSingleton<Dashboard.Features.Retention.PhotoRetention>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Dashboard.Features.Retention.PhotoRetention>());
 builder.Services.AddDashboardHealth();
+builder.AddGracefulShutdown();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
@@ -73,6 +75,7 @@ if (!app.Environment.IsDevelopment())
 app.UseWhen(
     context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseGracefulShutdown();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -1,3 +1,4 @@
+using Dashboard.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -9,9 +10,14 @@ public static class HealthEndpoints
     private const string Ready = "ready";
 
     public static void AddDashboardHealth(this IServiceCollection services) =>
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Ready]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [Ready]);
 
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: it can reach its database.</summary>
+    /// <summary>
+    /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: it can reach its database and is not
+    /// shutting down (503 otherwise); a degraded part (200, "Degraded") says what works less well and why.
+    /// </summary>
     public static void MapDashboardHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -50,4 +56,13 @@ internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealth
             return HealthCheckResult.Unhealthy("The database does not answer.");
         }
     }
+}
+
+/// <summary>A stopping instance is not ready: the load balancer sends new work elsewhere while it drains.</summary>
+internal sealed class ShutdownHealthCheck(ShutdownGate gate) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(gate.Draining
+            ? HealthCheckResult.Unhealthy("This instance is shutting down.")
+            : HealthCheckResult.Healthy("Taking requests."));
 }
