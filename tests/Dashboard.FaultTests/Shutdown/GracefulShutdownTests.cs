@@ -26,8 +26,15 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
 
     public async Task DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _postgres.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
     }
 
     private sealed record Late(Guid EventId, HttpStatusCode? Status, string? RetryAfter, string? ContentType);
