@@ -35,6 +35,7 @@ builder.AddAlertSources();
 var signInMode = builder.AddDashboardAuthentication();
 builder.AddIngestion();
 builder.AddLive();
+builder.AddResilientBackplane();
 builder.Services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<PromptScheduler>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PromptScheduler>());

@@ -12,7 +12,8 @@ public static class HealthEndpoints
     public static void AddDashboardHealth(this IServiceCollection services) =>
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
-            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [Ready]);
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [Ready])
+            .AddCheck<BackplaneHealthCheck>("live-backplane", tags: [Ready]);
 
     /// <summary>
     /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: it can reach its database and is not
@@ -65,4 +66,29 @@ internal sealed class ShutdownHealthCheck(ShutdownGate gate) : IHealthCheck
         Task.FromResult(gate.Draining
             ? HealthCheckResult.Unhealthy("This instance is shutting down.")
             : HealthCheckResult.Healthy("Taking requests."));
+}
+
+/// <summary>
+/// Without Redis an instance still serves its own pages and their live updates, so it stays ready, but
+/// degraded: pages on other instances miss what happens here until Redis returns.
+/// </summary>
+internal sealed class BackplaneHealthCheck(BackplaneState state) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!state.Configured)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("Single instance: no backplane configured."));
+        }
+
+        if (state.Connected)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("The Redis backplane answers: live updates reach every instance."));
+        }
+
+        var since = state.DownSince is { } down ? $" since {down.UtcDateTime:HH:mm:ss} UTC" : "";
+        return Task.FromResult(HealthCheckResult.Degraded(
+            $"The Redis backplane cannot be reached{since} ({state.LastFailure ?? "no connection"}): " +
+            "live updates reach only pages open on this instance until it returns."));
+    }
 }
