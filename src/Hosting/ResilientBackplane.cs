@@ -35,7 +35,7 @@ public sealed class BackplaneState(TimeProvider clock)
         _redis = redis;
         redis.ConnectionFailed += (_, e) =>
         {
-            _lastFailure = $"{e.FailureType}: {e.Exception?.Message}";
+            _lastFailure = $"{e.FailureType} on {e.EndPoint}";
             DownSince ??= clock.GetUtcNow();
         };
         redis.ConnectionRestored += (_, _) =>
@@ -55,7 +55,7 @@ public sealed class BackplaneState(TimeProvider clock)
 
     internal void Failed(Exception exception)
     {
-        _lastFailure = exception.Message;
+        _lastFailure = exception.GetType().Name;
         DownSince ??= clock.GetUtcNow();
     }
 }
