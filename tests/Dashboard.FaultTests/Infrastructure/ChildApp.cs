@@ -76,7 +76,8 @@ public sealed class ChildApp : IAsyncDisposable
         var app = new ChildApp(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")));
         try
         {
-            await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+            // Generous: a cold start seeds the demo service, and CI machines are shared.
+            await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(180));
         }
         catch
         {
@@ -122,6 +123,9 @@ public sealed class ChildApp : IAsyncDisposable
 
     /// <summary>Sends SIGTERM, as an orchestrator stopping the instance would.</summary>
     public Task TerminateAsync() => Processes.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+
+    /// <summary>Sends SIGKILL: the instance dies at once, mid-work, as on a lost host.</summary>
+    public Task KillAsync() => Processes.RunAsync("kill", ["-KILL", _process.Id.ToString(CultureInfo.InvariantCulture)]);
 
     /// <summary>Waits for the process to exit; false if it had not within the time.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
