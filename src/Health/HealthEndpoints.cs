@@ -86,6 +86,11 @@ internal sealed class BackplaneHealthCheck(BackplaneState state) : IHealthCheck
             return Task.FromResult(HealthCheckResult.Healthy("The Redis backplane answers: live updates reach every instance."));
         }
 
+        if (!state.KnownDown)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("The Redis backplane connects with the first live connection."));
+        }
+
         var since = state.DownSince is { } down ? $" since {down.UtcDateTime:HH:mm:ss} UTC" : "";
         return Task.FromResult(HealthCheckResult.Degraded(
             $"The Redis backplane cannot be reached{since} ({state.LastFailure ?? "no connection"}): " +

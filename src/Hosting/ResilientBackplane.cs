@@ -24,6 +24,12 @@ public sealed class BackplaneState(TimeProvider clock)
 
     public bool Connected => _redis?.IsConnected == true;
 
+    /// <summary>
+    /// True once the first connection attempt has been made and Redis is not reachable now. Before that
+    /// attempt nothing is known, and callers go through Redis (which waits for its connection).
+    /// </summary>
+    public bool KnownDown => _redis is { IsConnected: false };
+
     public DateTimeOffset? DownSince { get; private set; }
 
     public string? LastFailure => _lastFailure;
@@ -226,7 +232,7 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
 
     private async Task SendAsync(Func<HubLifetimeManager<THub>, Task> send)
     {
-        if (_state.Connected)
+        if (!_state.KnownDown)
         {
             try
             {
@@ -246,7 +252,7 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
     /// <summary>A Redis step for a connection; if Redis cannot take it, the connection is served locally until Redis returns.</summary>
     private async Task ThroughRedisAsync(HubConnectionContext connection, Func<Task> step)
     {
-        if (!_state.Connected || _servedLocally.ContainsKey(connection.ConnectionId))
+        if (_state.KnownDown || _servedLocally.ContainsKey(connection.ConnectionId))
         {
             _servedLocally[connection.ConnectionId] = connection;
             return;

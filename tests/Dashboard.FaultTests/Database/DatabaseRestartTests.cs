@@ -23,6 +23,20 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a class whose start failed: leave no cluster or server behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         var clock = Stopwatch.StartNew();
         _postgres = await PrivatePostgres.StartAsync();
         _connectionString = await _postgres.CreateMigratedDatabaseAsync("restart");

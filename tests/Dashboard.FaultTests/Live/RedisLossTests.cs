@@ -23,6 +23,20 @@ public sealed class RedisLossTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a class whose start failed: leave no cluster or server behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         _postgres = await PrivatePostgres.StartAsync();
         var connectionString = await _postgres.CreateMigratedDatabaseAsync("redisloss");
         _redis = await PrivateRedis.StartAsync();

@@ -15,6 +15,20 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a class whose start failed: leave no cluster or server behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         var clock = Stopwatch.StartNew();
         _postgres = await PrivatePostgres.StartAsync();
         output.WriteLine($"PostgreSQL started: {clock.Elapsed.TotalSeconds:0.0} s");
