@@ -8,6 +8,7 @@ using Dashboard.Features.Photos;
 using Dashboard.Features.Prompts;
 using Dashboard.Features.Trails;
 using Dashboard.Health;
+using Dashboard.Hosting;
 using Dashboard.Ingestion;
 using Dashboard.Live;
 using Dashboard.Security;
@@ -34,6 +35,7 @@ builder.AddAlertSources();
 var signInMode = builder.AddDashboardAuthentication();
 builder.AddIngestion();
 builder.AddLive();
+builder.AddResilientBackplane();
 builder.Services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<PromptScheduler>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PromptScheduler>());
@@ -41,6 +43,7 @@ builder.Services.AddOptions<Dashboard.Features.Retention.RetentionOptions>().Bin
 builder.Services.AddSingleton<Dashboard.Features.Retention.PhotoRetention>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Dashboard.Features.Retention.PhotoRetention>());
 builder.Services.AddDashboardHealth();
+builder.AddGracefulShutdown();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
@@ -75,6 +78,7 @@ if (!app.Environment.IsDevelopment())
 app.UseWhen(
     context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseGracefulShutdown();
 app.UseSignInRateLimit();
 app.UseAuthentication();
 app.UseAuthorization();
