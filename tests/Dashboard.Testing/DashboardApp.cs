@@ -18,7 +18,18 @@ public sealed class DashboardApp(string connectionString) : WebApplicationFactor
     public bool Migrate { get; init; }
     public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// The app serves requests as this login (data rights only; created and granted by the app at start,
+    /// with the test superuser as schema owner), as it does in production. Null: as the superuser.
+    /// </summary>
+    public string? RuntimeRole { get; init; } = Dashboard.Data.DatabaseStartup.DefaultRuntimeRole;
+
+    /// <summary>The test superuser's connection string to the app's database (for checks and set-up).</summary>
     public string ConnectionString => connectionString;
+
+    /// <summary>The connection string the app itself uses at runtime.</summary>
+    public string RuntimeConnectionString =>
+        RuntimeRole is null ? connectionString : Dashboard.Data.DatabaseStartup.RuntimeConnectionFor(connectionString, RuntimeRole);
 
     /// <summary>The address Kestrel listens on (after <see cref="Start"/>).</summary>
     public Uri BaseAddress { get; private set; } = new("http://localhost");
@@ -48,7 +59,12 @@ public sealed class DashboardApp(string connectionString) : WebApplicationFactor
     {
         builder.UseEnvironment(Environment);
         builder.UseContentRoot(Repository.Root);
-        builder.UseSetting("ConnectionStrings:Dashboard", connectionString);
+        builder.UseSetting("ConnectionStrings:Dashboard", RuntimeConnectionString);
+        if (RuntimeRole is not null)
+        {
+            builder.UseSetting("ConnectionStrings:DashboardMigrations", connectionString);
+        }
+
         builder.UseSetting("Database:Migrate", Migrate ? "true" : "false");
         builder.UseSetting("Database:SeedDemo", SeedDemo ? "true" : "false");
         builder.UseSetting("Simulator:Enabled", "false");
