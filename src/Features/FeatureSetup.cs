@@ -33,5 +33,7 @@ public static class FeatureSetup
         builder.Services.AddBreachFeatures();
         builder.AddTrails();
         builder.Services.AddAlertFeatures();
+        builder.Services.AddSingleton<Retention.LocationRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention.LocationRetention>());
     }
 }

@@ -72,7 +72,7 @@ public class RuntimeRoleTests(IngestionApp fixture) : IClassFixture<IngestionApp
         await fixture.App.Services.GetRequiredService<LocationPartitions>()
             .EnsureRangeAsync(DateOnly.FromDateTime(lateDay), DateOnly.FromDateTime(lateDay), CancellationToken.None);
 
-        Assert.NotNull(await Sql.ScalarAsync(Db, $"SELECT to_regclass('location_pings_{lateDay:yyyyMMdd}')::text"));
+        Assert.IsType<string>(await Sql.ScalarAsync(Db, $"SELECT to_regclass('location_pings_{lateDay:yyyyMMdd}')::text"));
         Assert.Equal("postgres", await Sql.ScalarAsync(Db, $"SELECT tableowner FROM pg_tables WHERE tablename = 'location_pings_{lateDay:yyyyMMdd}'"));
         Assert.True(await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events") >= before);
     }
