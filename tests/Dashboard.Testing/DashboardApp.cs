@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Dashboard.Testing;
 
@@ -58,6 +59,7 @@ public sealed class DashboardApp(string connectionString) : WebApplicationFactor
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
+        builder.ConfigureLogging(TestLogFile.AddTo);
         builder.UseContentRoot(Repository.Root);
         builder.UseSetting("ConnectionStrings:Dashboard", RuntimeConnectionString);
         if (RuntimeRole is not null)
