@@ -73,6 +73,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         ["/alerts/load"] = new(Access.Roles, Target.None, "supervisor1", "auditor1"),
         ["/reviews/quality"] = new(Access.Roles, Target.None, "supervisor1"),
         ["/audit"] = new(Access.Roles, Target.None, "auditor1"),
+        ["/admin/ingest-keys"] = new(Access.Roles, Target.None, "supervisor1"),
         ["/subjects/{Id:guid}"] = new(Access.Subject, Target.Subject),
         ["/checkins/{Id:guid}"] = new(Access.Subject, Target.CheckIn),
         ["/reviews/{CheckInId:guid}"] = new(Access.Subject, Target.Review),
@@ -110,7 +111,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         "GetDashboard.HandleAsync", "GetDashboard.SinceAsync", "GetDashboard.CountersAsync", "AuditTrail.ListAsync",
         "AuditTrail.ActionsAsync", "AuditTrail.VerifyAsync", "GetBreach.HandleAsync", "ListBreaches.HandleAsync",
         "GetSubjects.HandleAsync", "GetSubject.HandleAsync", "GetCaseloadPositions.HandleAsync", "GetTrail.HandleAsync",
-        "ExportTrail.WriteAsync", "AlertActions.ApplyAsync",
+        "ExportTrail.WriteAsync", "AlertActions.ApplyAsync", "IngestKeyAdmin.ListAsync",
     ];
 
     private static readonly HashSet<string> Actions =
@@ -118,7 +119,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         "RecordExcuse.HandleAsync", "AcknowledgeAlerts.HandleAsync", "DismissAlert.HandleAsync", "ClaimReview.ClaimAsync",
         "ClaimReview.ReleaseAsync", "DecideReview.HandleAsync", "ProposeBreach.HandleAsync", "DecideBreach.HandleAsync",
         "AddBreachNote.HandleAsync", "SubjectAbsences.RecordAsync", "SubjectAbsences.CancelAsync", "SubjectNotes.AddAsync",
-        "SubjectNotes.EditAsync",
+        "SubjectNotes.EditAsync", "IngestKeyAdmin.CreateAsync", "IngestKeyAdmin.RevokeAsync",
     ];
 
     private static readonly string[] Staff = ["officer1", "supervisor1", "auditor1"];
@@ -346,7 +347,15 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
     }
 
     /// <summary>Actions of later features, each refused to auditors.</summary>
-    private static readonly Dictionary<string, Func<IServiceProvider, CurrentUser, Fixture.Records, Task<object>>> ExtraActions = [];
+    private static readonly Dictionary<string, Func<IServiceProvider, CurrentUser, Fixture.Records, Task<object>>> ExtraActions = new()
+    {
+        ["IngestKeyAdmin.CreateAsync"] = async (s, user, _) => await s.GetRequiredService<Dashboard.Features.Admin.IngestKeyAdmin>().CreateAsync("Auditor's platform", user, CancellationToken.None),
+        ["IngestKeyAdmin.RevokeAsync"] = async (s, user, _) =>
+        {
+            var key = (await s.GetRequiredService<Dashboard.Features.Admin.IngestKeyAdmin>().ListAsync(new CurrentUser(Guid.NewGuid(), "Supervisor", Dashboard.Domain.StaffRole.Supervisor, null), CancellationToken.None))!.First(k => k.RevokedAt is null);
+            return await s.GetRequiredService<Dashboard.Features.Admin.IngestKeyAdmin>().RevokeAsync(key.Id, user, CancellationToken.None);
+        },
+    };
 
     /// <summary>The seeded app with, per officer, a subject with a borderline check-in under review, a failed check-in's alert and a proposed breach.</summary>
     public sealed class Fixture : IngestionApp
