@@ -10,7 +10,7 @@ root=$(pwd)
 work=$(mktemp -d /tmp/dashboard-test.XXXXXX)
 chmod 755 "$work"
 results="$root/.test-artifacts/results"
-rm -rf "$results"; mkdir -p "$results"
+rm -rf "$results" "$root/.test-artifacts/logs"; mkdir -p "$results"
 
 source scripts/lib/pg.sh
 cleanup() {
@@ -56,6 +56,11 @@ for project in tests/*/; do
   fi
 done
 
+# No photos, keys or tokens in the logs of the whole run (counted as one more test).
+echo "Scanning the captured app logs"
+log_scan=0
+./scripts/scan-logs.sh "$root/.test-artifacts/logs" || { log_scan=1; status=1; }
+
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
@@ -66,6 +71,7 @@ for trx in "$results"/*.trx; do
   e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+if [ "$log_scan" -ne 0 ]; then failed=$((failed + 1)); else passed=$((passed + 1)); fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

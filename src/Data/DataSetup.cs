@@ -15,18 +15,24 @@ public static class DataSetup
         ArgumentNullException.ThrowIfNull(builder);
         var configured = builder.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName);
         var kind = DatabaseStartup.Decide(configured, builder.Environment.IsDevelopment());
-        string connectionString;
+        DatabaseLogins logins;
         if (kind == DatabaseSourceKind.Embedded)
         {
             var embedded = new EmbeddedPostgres(builder.Environment.ContentRootPath, startupLogger);
-            connectionString = embedded.Start();
+            var owner = embedded.Start();
             builder.Services.AddSingleton(embedded);
             builder.Services.AddHostedService<EmbeddedPostgresStopper>();
+            // The embedded cluster's superuser owns the schema; the app serves requests as the runtime role.
+            logins = new DatabaseLogins(DatabaseStartup.RuntimeConnectionFor(owner), owner);
         }
         else
         {
-            connectionString = configured!;
+            var owner = builder.Configuration.GetConnectionString(DatabaseStartup.MigrationsConnectionStringName);
+            logins = new DatabaseLogins(configured!, string.IsNullOrWhiteSpace(owner) ? null : owner);
         }
+
+        builder.Services.AddSingleton(logins);
+        var connectionString = logins.Runtime;
 
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
         // Ingestion runs the same few statements thousands of times a second: let Npgsql prepare them.

@@ -28,6 +28,9 @@ public sealed class LocationPartitions(NpgsqlDataSource dataSource, TimeProvider
         }
     }
 
+    /// <summary>Retention dropped this day's partition: a late fix for it must create it again.</summary>
+    public void Forget(DateOnly day) => _known.TryRemove(day, out _);
+
     public async Task EnsureRangeAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("SELECT ensure_location_partitions($1, $2)");

@@ -33,5 +33,8 @@ public static class FeatureSetup
         builder.Services.AddBreachFeatures();
         builder.AddTrails();
         builder.Services.AddAlertFeatures();
+        builder.Services.AddSingleton<Admin.IngestKeyAdmin>();
+        builder.Services.AddSingleton<Retention.LocationRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention.LocationRetention>());
     }
 }

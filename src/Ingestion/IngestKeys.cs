@@ -39,8 +39,18 @@ public sealed class IngestKeys(IDbContextFactory<DashboardDb> dbFactory, IMemory
             }
         }
 
+        var client = NewClient(name, key);
+        db.IngestClients.Add(client);
+        await db.SaveChangesAsync(ct);
+        return (client, key);
+    }
+
+    /// <summary>A client row for a key (salted hash only), not yet saved: for callers that save it in their own transaction.</summary>
+    public IngestClient NewClient(string name, string key)
+    {
+        var prefix = PrefixOf(key) ?? throw new ArgumentException("An ingest key looks like dk_<8 characters>_<secret>.", nameof(key));
         var salt = RandomNumberGenerator.GetBytes(16);
-        var client = new IngestClient
+        return new IngestClient
         {
             Id = Guid.CreateVersion7(),
             Name = name,
@@ -49,9 +59,15 @@ public sealed class IngestKeys(IDbContextFactory<DashboardDb> dbFactory, IMemory
             KeyHash = Hash(salt, key),
             CreatedAt = clock.GetUtcNow(),
         };
-        db.IngestClients.Add(client);
-        await db.SaveChangesAsync(ct);
-        return (client, key);
+    }
+
+    /// <summary>Forgets the keys this instance validated, so a revocation takes effect here at once.</summary>
+    public void ForgetValidatedKeys()
+    {
+        if (cache is MemoryCache memory)
+        {
+            memory.Clear();
+        }
     }
 
     public async Task RevokeAsync(Guid clientId, CancellationToken ct)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Dashboard.Testing;
 
@@ -18,7 +19,18 @@ public sealed class DashboardApp(string connectionString) : WebApplicationFactor
     public bool Migrate { get; init; }
     public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// The app serves requests as this login (data rights only; created and granted by the app at start,
+    /// with the test superuser as schema owner), as it does in production. Null: as the superuser.
+    /// </summary>
+    public string? RuntimeRole { get; init; } = Dashboard.Data.DatabaseStartup.DefaultRuntimeRole;
+
+    /// <summary>The test superuser's connection string to the app's database (for checks and set-up).</summary>
     public string ConnectionString => connectionString;
+
+    /// <summary>The connection string the app itself uses at runtime.</summary>
+    public string RuntimeConnectionString =>
+        RuntimeRole is null ? connectionString : Dashboard.Data.DatabaseStartup.RuntimeConnectionFor(connectionString, RuntimeRole);
 
     /// <summary>The address Kestrel listens on (after <see cref="Start"/>).</summary>
     public Uri BaseAddress { get; private set; } = new("http://localhost");
@@ -47,8 +59,14 @@ public sealed class DashboardApp(string connectionString) : WebApplicationFactor
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
+        builder.ConfigureLogging(TestLogFile.AddTo);
         builder.UseContentRoot(Repository.Root);
-        builder.UseSetting("ConnectionStrings:Dashboard", connectionString);
+        builder.UseSetting("ConnectionStrings:Dashboard", RuntimeConnectionString);
+        if (RuntimeRole is not null)
+        {
+            builder.UseSetting("ConnectionStrings:DashboardMigrations", connectionString);
+        }
+
         builder.UseSetting("Database:Migrate", Migrate ? "true" : "false");
         builder.UseSetting("Database:SeedDemo", SeedDemo ? "true" : "false");
         builder.UseSetting("Simulator:Enabled", "false");

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Dashboard.Features.Retention;
 
-/// <summary>The <c>Retention</c> section: how long check-in photos are kept when no decision set a period.</summary>
+/// <summary>The <c>Retention</c> section: how long check-in photos (when no decision set a period) and location fixes are kept.</summary>
 public sealed class RetentionOptions
 {
     public const string Section = "Retention";
@@ -18,6 +18,14 @@ public sealed class RetentionOptions
     /// <summary>How often the purge runs (default hourly; it is cheap when there is nothing to do).</summary>
     [Range(1, 24 * 60)]
     public int IntervalMinutes { get; set; } = 60;
+
+    /// <summary>Location fixes are kept this many months; older daily partitions are dropped (default 12).</summary>
+    [Range(1, 1200)]
+    public int LocationMonths { get; set; } = 12;
+
+    /// <summary>How often location retention runs (default daily).</summary>
+    [Range(1, 24 * 31)]
+    public int LocationIntervalHours { get; set; } = 24;
 }
 
 /// <summary>

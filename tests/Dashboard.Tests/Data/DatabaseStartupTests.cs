@@ -34,3 +34,32 @@ public class DatabaseStartupTests
         Assert.Equal(DatabaseSourceKind.Configured, DatabaseStartup.Decide("Host=db;Database=dashboard", isDevelopment));
     }
 }
+
+public class DatabaseLoginsTests
+{
+    [Fact]
+    public void The_embedded_runtime_login_is_the_owners_connection_as_dashboard_app_without_a_password()
+    {
+        var runtime = DatabaseStartup.RuntimeConnectionFor("Host=/tmp/pg;Port=5432;Username=postgres;Password=secret;Database=dashboard");
+
+        var logins = new DatabaseLogins(runtime, "Host=/tmp/pg;Username=postgres;Database=dashboard");
+        Assert.Equal("dashboard_app", logins.RuntimeRole);
+        Assert.DoesNotContain("secret", runtime, StringComparison.Ordinal);
+        Assert.Contains("Database=dashboard", runtime, StringComparison.Ordinal);
+        Assert.True(logins.SeparateRuntimeRole);
+    }
+
+    [Fact]
+    public void One_login_for_both_or_no_owner_means_there_is_nothing_to_narrow()
+    {
+        Assert.False(new DatabaseLogins("Host=db;Username=dashboard", "Host=db;Username=dashboard").SeparateRuntimeRole);
+        Assert.False(new DatabaseLogins("Host=db;Username=dashboard", null).SeparateRuntimeRole);
+    }
+
+    [Theory]
+    [InlineData("dashboard_app; DROP TABLE subjects")]
+    [InlineData("Dashboard")]
+    [InlineData("")]
+    public void A_runtime_login_that_is_not_a_plain_role_name_is_refused(string role) =>
+        Assert.Throws<InvalidOperationException>(() => DatabaseStartup.ValidRoleName(role));
+}
