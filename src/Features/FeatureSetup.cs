@@ -3,6 +3,7 @@ using Dashboard.Features.Alerts.Sources;
 using Dashboard.Features.Board;
 using Dashboard.Features.Breaches;
 using Dashboard.Features.CheckIns;
+using Dashboard.Features.Oversight;
 using Dashboard.Features.Reviews;
 using Dashboard.Features.Subjects;
 using Dashboard.Features.Trails;
@@ -33,5 +34,6 @@ public static class FeatureSetup
         builder.Services.AddBreachFeatures();
         builder.AddTrails();
         builder.Services.AddAlertFeatures();
+        builder.Services.AddOversight();
     }
 }
