@@ -25,10 +25,10 @@ public sealed class RunThresholdReplay(NpgsqlDataSource dataSource, TimeProvider
 
     /// <summary>
     /// Groups by device id first and names the model afterwards, so the join to devices touches a few
-    /// hundred groups instead of every check-in. The CASE is <see cref="MatchingPolicy.Classify"/> in SQL.
+    /// hundred groups instead of every check-in, then adds up the devices of each model. The CASE is <see cref="MatchingPolicy.Classify"/> in SQL.
     /// </summary>
     private const string ReplaySql = """
-        SELECT coalesce(d.model, 'Unknown'), g.hour, g.outcome, g.to_outcome, g.decision, g.n
+        SELECT coalesce(d.model, 'Unknown'), g.hour, g.outcome, g.to_outcome, g.decision, sum(g.n)::bigint
         FROM (
             SELECT c.device_id,
                    extract(hour FROM c.captured_at AT TIME ZONE $7)::int AS hour,
@@ -44,6 +44,7 @@ public sealed class RunThresholdReplay(NpgsqlDataSource dataSource, TimeProvider
             GROUP BY 1, 2, 3, 4, 5
         ) g
         LEFT JOIN devices d ON d.id = g.device_id
+        GROUP BY 1, 2, 3, 4, 5
         """;
 
     public async Task<Result> HandleAsync(Command command, CurrentUser user, CancellationToken ct)
