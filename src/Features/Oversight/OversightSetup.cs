@@ -10,5 +10,9 @@ public static class OversightSetup
         services.AddSingleton<ProposeThresholdChange>();
         services.AddSingleton<DecideThresholdProposal>();
         services.AddSingleton<ListThresholds>();
+        services.AddSingleton<GetCheckInBurden>();
+        services.AddSingleton<ListMonitoringReviews>();
+        services.AddSingleton<GetMonitoringReview>();
+        services.AddSingleton<RecordMonitoringReview>();
     }
 }
