@@ -113,7 +113,7 @@ public static class OversightBenchmark
         await connection.OpenAsync(ct);
         await using var explain = new NpgsqlCommand("""
             EXPLAIN (ANALYZE, BUFFERS)
-            SELECT c.device_id, extract(hour FROM c.captured_at AT TIME ZONE 'Europe/London')::int, c.outcome,
+            SELECT c.device_id, date_part('hour', c.captured_at AT TIME ZONE 'Europe/London')::int, c.outcome,
                    CASE WHEN c.match_score < $3 THEN 'Failed' ELSE 'Verified' END, r.decision, count(*)
             FROM check_ins c LEFT JOIN reviews r ON r.check_in_id = c.id AND r.decision IS NOT NULL
             WHERE c.captured_at >= $1 AND c.captured_at < $2 AND c.outcome <> 'Missed' AND NOT c.synthetic

@@ -26,12 +26,13 @@ public sealed class RunThresholdReplay(NpgsqlDataSource dataSource, TimeProvider
     /// <summary>
     /// Groups by device id first and names the model afterwards, so the join to devices touches a few
     /// hundred groups instead of every check-in, then adds up the devices of each model. The CASE is <see cref="MatchingPolicy.Classify"/> in SQL.
+    /// date_part, not extract: extract answers numeric, which costs a third more over a million rows.
     /// </summary>
     private const string ReplaySql = """
         SELECT coalesce(d.model, 'Unknown'), g.hour, g.outcome, g.to_outcome, g.decision, sum(g.n)::bigint
         FROM (
             SELECT c.device_id,
-                   extract(hour FROM c.captured_at AT TIME ZONE $7)::int AS hour,
+                   date_part('hour', c.captured_at AT TIME ZONE $7)::int AS hour,
                    c.outcome,
                    CASE WHEN c.match_score < $4 OR c.liveness_score < $6 THEN 'Failed'
                         WHEN c.match_score >= $3 AND c.liveness_score >= $5 THEN 'Verified'
