@@ -3,6 +3,7 @@ using Dashboard.Features.Alerts.Sources;
 using Dashboard.Features.Board;
 using Dashboard.Features.Breaches;
 using Dashboard.Features.CheckIns;
+using Dashboard.Features.Oversight;
 using Dashboard.Features.Reviews;
 using Dashboard.Features.Subjects;
 using Dashboard.Features.Trails;
@@ -36,5 +37,6 @@ public static class FeatureSetup
         builder.Services.AddSingleton<Admin.IngestKeyAdmin>();
         builder.Services.AddSingleton<Retention.LocationRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention.LocationRetention>());
+        builder.Services.AddOversight();
     }
 }
