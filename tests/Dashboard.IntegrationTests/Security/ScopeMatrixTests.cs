@@ -57,6 +57,8 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         ["/account/sign-in"] = new(Access.Public),
         ["/account/signed-out"] = new(Access.Public),
         ["/account/access-denied"] = new(Access.Public),
+        ["/account/not-provisioned"] = new(Access.Public),
+        ["/account/sign-in-failed"] = new(Access.Public),
         ["/not-found"] = new(Access.Public),
         ["/error"] = new(Access.Public),
         ["/_framework/opaque-redirect"] = new(Access.Public),
@@ -74,6 +76,9 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         ["/reviews/quality"] = new(Access.Roles, Target.None, "supervisor1"),
         ["/audit"] = new(Access.Roles, Target.None, "auditor1"),
         ["/admin/ingest-keys"] = new(Access.Roles, Target.None, "supervisor1"),
+        ["/oversight/thresholds"] = new(Access.Roles, Target.None, "supervisor1", "auditor1"),
+        ["/oversight/reviews"] = new(Access.Staff),
+        ["/oversight/reviews/{SubjectId:guid}"] = new(Access.Subject, Target.Subject),
         ["/subjects/{Id:guid}"] = new(Access.Subject, Target.Subject),
         ["/checkins/{Id:guid}"] = new(Access.Subject, Target.CheckIn),
         ["/reviews/{CheckInId:guid}"] = new(Access.Subject, Target.Review),
@@ -112,6 +117,8 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         "AuditTrail.ActionsAsync", "AuditTrail.VerifyAsync", "GetBreach.HandleAsync", "ListBreaches.HandleAsync",
         "GetSubjects.HandleAsync", "GetSubject.HandleAsync", "GetCaseloadPositions.HandleAsync", "GetTrail.HandleAsync",
         "ExportTrail.WriteAsync", "AlertActions.ApplyAsync", "IngestKeyAdmin.ListAsync",
+        "GetCheckInBurden.HandleAsync", "RunThresholdReplay.HandleAsync", "ListMonitoringReviews.HandleAsync",
+        "ListMonitoringReviews.CountOverdueAsync", "GetMonitoringReview.HandleAsync", "ListThresholds.HandleAsync",
     ];
 
     private static readonly HashSet<string> Actions =
@@ -120,6 +127,8 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         "ClaimReview.ReleaseAsync", "DecideReview.HandleAsync", "ProposeBreach.HandleAsync", "DecideBreach.HandleAsync",
         "AddBreachNote.HandleAsync", "SubjectAbsences.RecordAsync", "SubjectAbsences.CancelAsync", "SubjectNotes.AddAsync",
         "SubjectNotes.EditAsync", "IngestKeyAdmin.CreateAsync", "IngestKeyAdmin.RevokeAsync",
+        "ProposeThresholdChange.HandleAsync", "DecideThresholdProposal.ApproveAsync", "DecideThresholdProposal.RejectAsync",
+        "DecideThresholdProposal.WithdrawAsync", "RecordMonitoringReview.HandleAsync",
     ];
 
     private static readonly string[] Staff = ["officer1", "supervisor1", "auditor1"];
@@ -355,7 +364,34 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
             var key = (await s.GetRequiredService<Dashboard.Features.Admin.IngestKeyAdmin>().ListAsync(new CurrentUser(Guid.NewGuid(), "Supervisor", Dashboard.Domain.StaffRole.Supervisor, null), CancellationToken.None))!.First(k => k.RevokedAt is null);
             return await s.GetRequiredService<Dashboard.Features.Admin.IngestKeyAdmin>().RevokeAsync(key.Id, user, CancellationToken.None);
         },
+        ["ProposeThresholdChange.HandleAsync"] = async (s, user, _) => await s.GetRequiredService<Dashboard.Features.Oversight.ProposeThresholdChange>()
+            .HandleAsync(new(new(0.82, 0.5, 0.7, 0.3), DateTimeOffset.UtcNow.AddDays(1), "Fewer borderline items for the reviewers.", null), user, CancellationToken.None),
+        ["DecideThresholdProposal.ApproveAsync"] = async (s, user, _) => await s.GetRequiredService<Dashboard.Features.Oversight.DecideThresholdProposal>()
+            .ApproveAsync(await ProposalAsync(s), user, CancellationToken.None),
+        ["DecideThresholdProposal.RejectAsync"] = async (s, user, _) => await s.GetRequiredService<Dashboard.Features.Oversight.DecideThresholdProposal>()
+            .RejectAsync(await ProposalAsync(s), "Not now.", user, CancellationToken.None),
+        ["DecideThresholdProposal.WithdrawAsync"] = async (s, user, _) => await s.GetRequiredService<Dashboard.Features.Oversight.DecideThresholdProposal>()
+            .WithdrawAsync(await ProposalAsync(s), user, CancellationToken.None),
+        ["RecordMonitoringReview.HandleAsync"] = async (s, user, t) => await s.GetRequiredService<Dashboard.Features.Oversight.RecordMonitoringReview>()
+            .HandleAsync(new(t.Subject, DateOnly.FromDateTime(DateTime.UtcNow), [new("Photo check-ins", true, null)], true, null, null,
+                Dashboard.Domain.MonitoringReviewOutcome.Continue, "Still needed.", DateOnly.FromDateTime(DateTime.UtcNow.AddMonths(2))), user, CancellationToken.None),
     };
+
+    /// <summary>A pending threshold proposal by supervisor1, for the decisions an auditor must be refused.</summary>
+    private static async Task<Guid> ProposalAsync(IServiceProvider services)
+    {
+        await using var command = services.GetRequiredService<Npgsql.NpgsqlDataSource>().CreateCommand("""
+            INSERT INTO threshold_proposals (id, accept_match, reject_match, accept_liveness, reject_liveness, effective_from, reason,
+                proposed_by, proposed_at, state)
+            SELECT $1, 0.82, 0.5, 0.7, 0.3, now() + interval '1 day', 'Fewer borderline items for the reviewers.', id, now(), 'Proposed'
+            FROM staff WHERE login_name = 'supervisor1'
+            """);
+        var created = Guid.NewGuid();
+        command.Parameters.AddWithValue(created);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        return created;
+    }
+
 
     /// <summary>The seeded app with, per officer, a subject with a borderline check-in under review, a failed check-in's alert and a proposed breach.</summary>
     public sealed class Fixture : IngestionApp
