@@ -76,6 +76,13 @@ public static class SignOutEndpoint
     public static void MapSignOut(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/account/sign-out", async (HttpContext http, AuditLog audit, SignInConfiguration signIn, CancellationToken ct) =>
         {
+            // The antiforgery middleware only checks; without a form to bind, refusing is ours to do, or
+            // another site could sign an officer out mid-work.
+            if (http.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is not { IsValid: true })
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The sign-out form has expired. Reload the page and sign out again.");
+            }
+
             if (CurrentUser.From(http.User) is { } user)
             {
                 await audit.AppendAsync(new AuditEntry(user.Id, user.Name, AuditActions.SignOut), ct);
