@@ -5,6 +5,7 @@ using Dashboard.Features.Breaches;
 using Dashboard.Features.CheckIns;
 using Dashboard.Features.Reviews;
 using Dashboard.Features.Subjects;
+using Dashboard.Features.Reports;
 using Dashboard.Features.Trails;
 
 namespace Dashboard.Features;
@@ -33,5 +34,6 @@ public static class FeatureSetup
         builder.Services.AddBreachFeatures();
         builder.AddTrails();
         builder.Services.AddAlertFeatures();
+        builder.AddReports();
     }
 }
