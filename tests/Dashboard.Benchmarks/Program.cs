@@ -8,6 +8,7 @@ var verbs = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
     ["reviews"] = ReviewsBenchmark.RunAsync,
     ["trail"] = TrailBenchmark.RunAsync,
     ["alerts"] = AlertsBenchmark.RunAsync,
+    ["reports"] = ReportsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
