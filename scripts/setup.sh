@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the dashboard needs on a Debian 12 machine with the .NET SDK, Node and the PostgreSQL
-# server binaries: PostGIS for that PostgreSQL, and the npm packages. With "--tests" also what the test
-# suite needs: Chromium, Redis, poppler-utils and qpdf (PDF checks), fonts. Idempotent: installs only
-# what is missing.
+# server binaries: PostGIS for that PostgreSQL, the DejaVu fonts breach reports embed (fonts-dejavu-core),
+# and the npm packages. With "--tests" also what the test suite needs: Chromium, Redis, poppler-utils and
+# qpdf (PDF checks). Idempotent: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +29,9 @@ if $want_tests; then
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
   command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
-  [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 fi
+# Breach reports embed these fonts (Reports:Fonts:Directory points elsewhere if needed).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"

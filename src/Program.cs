@@ -6,6 +6,7 @@ using Dashboard.Features;
 using Dashboard.Features.Alerts.Sources;
 using Dashboard.Features.Photos;
 using Dashboard.Features.Prompts;
+using Dashboard.Features.Reports;
 using Dashboard.Features.Trails;
 using Dashboard.Health;
 using Dashboard.Hosting;
@@ -98,6 +99,7 @@ app.MapIngestion();
 app.MapLive();
 app.MapPhotos();
 app.MapTrails();
+app.MapReports();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -6,6 +6,7 @@ using Dashboard.Features.CheckIns;
 using Dashboard.Features.Oversight;
 using Dashboard.Features.Reviews;
 using Dashboard.Features.Subjects;
+using Dashboard.Features.Reports;
 using Dashboard.Features.Trails;
 
 namespace Dashboard.Features;
@@ -38,5 +39,6 @@ public static class FeatureSetup
         builder.Services.AddSingleton<Retention.LocationRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention.LocationRetention>());
         builder.Services.AddOversight();
+        builder.AddReports();
     }
 }

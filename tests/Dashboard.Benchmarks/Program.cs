@@ -9,6 +9,7 @@ var verbs = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
     ["trail"] = TrailBenchmark.RunAsync,
     ["alerts"] = AlertsBenchmark.RunAsync,
     ["oversight"] = OversightBenchmark.RunAsync,
+    ["reports"] = ReportsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

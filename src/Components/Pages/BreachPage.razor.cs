@@ -31,6 +31,7 @@ public sealed partial class BreachPage : IDisposable
     private ElementReference _messageBox;
     private bool _focusMessage;
     private bool _subscribed;
+    private bool _includePhotos;
 
     [Parameter]
     public Guid Id { get; set; }
@@ -95,6 +96,9 @@ public sealed partial class BreachPage : IDisposable
 
         return _details;
     }
+
+    /// <summary>The audited download (the endpoint checks the scope again and records the export).</summary>
+    private string ReportUrl => $"/api/reports/breaches/{Id}.pdf{(_includePhotos ? "?photos=true" : "")}";
 
     private static string NoActionText(GetBreach.Details d) => d.State switch
     {

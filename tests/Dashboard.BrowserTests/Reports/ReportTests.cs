@@ -1,0 +1,47 @@
+using Dashboard.Testing.Reports;
+using Microsoft.Playwright;
+
+namespace Dashboard.BrowserTests.Reports;
+
+public class ReportTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task An_auditor_exports_a_breach_report_and_verifies_it_on_the_verification_page()
+    {
+        var seeded = await ReportSeed.BreachAsync(fixture.App.Services, fixture.App.ConnectionString, "demo-0001", evidence: 20, trailDays: 2, fixSeconds: 120);
+        var page = await fixture.SignedInPageAsync("auditor1", $"/breaches/{seeded.BreachId}");
+        var errors = BrowserFixture.CollectErrors(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Breach {seeded.Number}" })).ToBeVisibleAsync();
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("report-download").ClickAsync());
+        var path = Path.Combine(Path.GetTempPath(), $"report-{Guid.NewGuid():N}.pdf");
+        await download.SaveAsAsync(path);
+        Assert.StartsWith("breach-report-", download.SuggestedFilename, StringComparison.Ordinal);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "breach-report-panel");
+
+        await page.GotoAsync("/reports/verify");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await page.Locator("#report-file").SetInputFilesAsync(path);
+        var result = page.GetByTestId("verify-result");
+        await Assertions.Expect(result).ToHaveAttributeAsync("data-matches", "true", new() { Timeout = 15_000 });
+        await Assertions.Expect(result).ToContainTextAsync("Matches report");
+        await Assertions.Expect(result).ToContainTextAsync(seeded.Number);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "reports-verify");
+
+        // One changed byte: no match.
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[bytes.Length / 3] ^= 0x20;
+        await page.Locator("#report-file").SetInputFilesAsync(new FilePayload { Name = "changed.pdf", MimeType = "application/pdf", Buffer = bytes });
+        await Assertions.Expect(result).ToHaveAttributeAsync("data-matches", "false", new() { Timeout = 15_000 });
+        await Assertions.Expect(result).ToContainTextAsync("Does not match");
+
+        var reports = await fixture.SignedInPageAsync("auditor1", "/reports");
+        await Assertions.Expect(reports.GetByRole(AriaRole.Heading, new() { Name = "Export breach reports in bulk" })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(reports);
+        await BrowserFixture.ScreenshotAsync(reports, "reports");
+        Assert.Empty(errors);
+        File.Delete(path);
+    }
+}
