@@ -21,6 +21,8 @@ public static class BreachText
         "breach-confirmed" => "Confirmed",
         "breach-rejected" => "Rejected",
         "breach-withdrawn" => "Withdrawn",
+        "breach-note-added" => "Note added",
+        Reports.ExportBreachReport.AuditAction => "Report exported",
         _ => auditAction,
     };
 

@@ -43,10 +43,12 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         OwnSession,
         /// <summary>Blazor's own circuit endpoints: staff only (fallback policy).</summary>
         Circuit,
+        /// <summary>A bulk export job: auditors only, and only the auditor who started it (others: 404).</summary>
+        AuditorJob,
     }
 
     /// <summary>Which demo record a route's id names.</summary>
-    public enum Target { None, Subject, CheckIn, Review, Breach, Photo }
+    public enum Target { None, Subject, CheckIn, Review, Breach, Photo, Job }
 
     public sealed record Rule(Access Access, Target Target = Target.None, params string[] Roles);
 
@@ -78,6 +80,10 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         ["/admin/ingest-keys"] = new(Access.Roles, Target.None, "supervisor1"),
         ["/oversight/thresholds"] = new(Access.Roles, Target.None, "supervisor1", "auditor1"),
         ["/oversight/reviews"] = new(Access.Staff),
+        ["/reports/verify"] = new(Access.Staff),
+        ["/api/reports/bulk.zip"] = new(Access.Roles, Target.None, "auditor1"),
+        ["/api/reports/bulk/{job:guid}.zip"] = new(Access.AuditorJob, Target.Job),
+        ["/api/reports/breaches/{id:guid}.pdf"] = new(Access.Subject, Target.Breach),
         ["/oversight/reviews/{SubjectId:guid}"] = new(Access.Subject, Target.Subject),
         ["/subjects/{Id:guid}"] = new(Access.Subject, Target.Subject),
         ["/checkins/{Id:guid}"] = new(Access.Subject, Target.CheckIn),
@@ -117,6 +123,9 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         "AuditTrail.ActionsAsync", "AuditTrail.VerifyAsync", "GetBreach.HandleAsync", "ListBreaches.HandleAsync",
         "GetSubjects.HandleAsync", "GetSubject.HandleAsync", "GetCaseloadPositions.HandleAsync", "GetTrail.HandleAsync",
         "ExportTrail.WriteAsync", "AlertActions.ApplyAsync", "IngestKeyAdmin.ListAsync",
+        "BulkExportReports.MatchingAsync", "BulkExportReports.WriteZipAsync", "LoadBreachReport.HandleAsync",
+        "ExportBreachReport.HandleAsync", "VerifyReport.FileAsync", "VerifyReport.HashAsync", "BulkExportJobs.Create", "BulkExportJobs.Find",
+        "BulkExportJobs.Cancel",
         "GetCheckInBurden.HandleAsync", "RunThresholdReplay.HandleAsync", "ListMonitoringReviews.HandleAsync",
         "ListMonitoringReviews.CountOverdueAsync", "GetMonitoringReview.HandleAsync", "ListThresholds.HandleAsync",
     ];
@@ -275,6 +284,22 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         }
 
         Assert.True(failures.Count == 0, $"{login}: " + string.Join("; ", failures));
+    }
+
+    [Fact]
+    public async Task A_bulk_export_job_is_refused_to_other_roles_and_unknown_to_auditors_who_did_not_start_it()
+    {
+        foreach (var (pattern, rule) in Classified.Where(c => c.Rule.Access == Access.AuditorJob))
+        {
+            var path = await fixture.PathAsync(pattern, rule.Target, "officer1");
+            using var officer = await fixture.SignedInClientAsync("officer1");
+            using var supervisor = await fixture.SignedInClientAsync("supervisor1");
+            using var auditor = await fixture.SignedInClientAsync("auditor1");
+
+            Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync(new Uri(path, UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.GetAsync(new Uri(path, UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await auditor.GetAsync(new Uri(path, UriKind.Relative))).StatusCode);
+        }
     }
 
     [Theory]
@@ -445,6 +470,11 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
             if (target == Target.None)
             {
                 return pattern;
+            }
+
+            if (target == Target.Job)
+            {
+                return Regex.Replace(pattern, @"\{[^}]+\}", Guid.NewGuid().ToString());
             }
 
             var r = await TargetsAsync(owner);
