@@ -182,6 +182,29 @@ public static class PromptSchedule
         return DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
     }
 
+    /// <summary>
+    /// The earliest moment at or after <paramref name="at"/> inside the waking window: a prompt asked for at
+    /// night (a reviewer's request for a fresh check-in) waits for the morning instead of waking the person.
+    /// </summary>
+    public static DateTimeOffset EarliestWaking(DateTimeOffset at, ScheduleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
+        var utc = at.UtcDateTime;
+        for (var d = day.AddDays(-1); d <= day.AddDays(1); d = d.AddDays(1))
+        {
+            var opens = CeilingMinute(ToUtc(d.ToDateTime(options.WakingStart), zone, secondPassIfRepeated: true));
+            var closes = ToUtc(d.ToDateTime(options.WakingEnd), zone, secondPassIfRepeated: false);
+            if (utc < closes && opens < closes)
+            {
+                return utc >= opens ? at : new DateTimeOffset(opens);
+            }
+        }
+
+        return at;
+    }
+
     private static DateTime CeilingMinute(DateTime utc) =>
         new(CeilingMinutes(utc.Ticks) * TimeSpan.TicksPerMinute, DateTimeKind.Utc);
 

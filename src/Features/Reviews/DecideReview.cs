@@ -21,6 +21,7 @@ public sealed class DecideReview(
     AuditLog audit,
     IOptions<ReviewOptions> options,
     IOptions<MatchingOptions> matching,
+    IOptions<ScheduleOptions> schedule,
     TimeProvider clock)
 {
     public sealed record Command(Guid CheckInId, ReviewDecision Decision, string? Reason);
@@ -104,7 +105,8 @@ public sealed class DecideReview(
 
         if (reprompt)
         {
-            var due = now.AddMinutes(options.Value.RepromptAfterMinutes);
+            // Never at night: a request decided after the waking window waits for the morning.
+            var due = PromptSchedule.EarliestWaking(now.AddMinutes(options.Value.RepromptAfterMinutes), schedule.Value);
             var prompt = new Prompt
             {
                 Id = Guid.CreateVersion7(),
@@ -118,7 +120,10 @@ public sealed class DecideReview(
             };
             db.Prompts.Add(prompt);
             review.RepromptId = prompt.Id;
-            photoNote += "; fresh check-in requested";
+            photoNote += due > now.AddMinutes(options.Value.RepromptAfterMinutes)
+                ? "; fresh check-in requested for " + TimeZoneInfo.ConvertTime(due, TimeZoneInfo.FindSystemTimeZoneById(schedule.Value.TimeZone))
+                    .ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " (the start of waking hours)"
+                : "; fresh check-in requested";
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);

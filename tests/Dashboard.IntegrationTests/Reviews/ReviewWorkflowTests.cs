@@ -116,8 +116,11 @@ public class ReviewWorkflowTests(IngestionApp fixture) : IClassFixture<Ingestion
     }
 
     [Fact]
-    public async Task Cannot_tell_needs_a_reason_and_asks_the_device_for_a_fresh_check_in_within_fifteen_minutes()
+    public async Task Cannot_tell_needs_a_reason_and_asks_the_device_for_a_fresh_check_in_within_fifteen_minutes_or_at_the_start_of_waking_hours()
     {
+        // By day the fresh check-in is asked for at once; at night it waits for the morning.
+        var earliest = PromptSchedule.EarliestWaking(DateTimeOffset.UtcNow, new ScheduleOptions());
+        var latest = PromptSchedule.EarliestWaking(DateTimeOffset.UtcNow.AddMinutes(2), new ScheduleOptions()).AddMinutes(15);
         var item = await BorderlineAsync("demo-0025", photo: false);
         var officer1 = await UserAsync("officer1");
         await Claims.ClaimAsync(item, officer1, CancellationToken.None);
@@ -130,8 +133,8 @@ public class ReviewWorkflowTests(IngestionApp fixture) : IClassFixture<Ingestion
         Assert.Equal(1, await Sql.CountAsync(fixture.App.ConnectionString, """
             SELECT count(*) FROM reviews r JOIN prompts p ON p.id = r.reprompt_id
             WHERE r.check_in_id = $1 AND p.follows_check_in_id = $1 AND p.origin = 'Reprompt' AND p.status = 'Pending'
-              AND p.device_id = 'demo-0025' AND p.due_at <= now() + interval '15 minutes'
-            """, item));
+              AND p.device_id = 'demo-0025' AND p.due_at >= $2 AND p.due_at <= $3
+            """, item, earliest, latest));
     }
 
     [Fact]
