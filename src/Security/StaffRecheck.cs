@@ -68,9 +68,30 @@ public sealed class StaffRevalidatingStateProvider(ILoggerFactory loggerFactory,
 {
     protected override TimeSpan RevalidationInterval => recheck.Interval;
 
+    private readonly ILogger _logger = loggerFactory.CreateLogger<StaffRevalidatingStateProvider>();
+
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authenticationState);
-        return CurrentUser.From(authenticationState.User) is not { } user || await recheck.StillStandsAsync(user, cancellationToken);
+        if (CurrentUser.From(authenticationState.User) is not { } user)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await recheck.StillStandsAsync(user, cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The instance is shutting down: the page reconnects elsewhere and is checked there.
+            return true;
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // A database blip must not sign out every open page; the next check (and every request) asks again.
+            _logger.LogWarning(ex, "Could not recheck a signed-in staff record; trying again in {Interval}", recheck.Interval);
+            return true;
+        }
     }
 }
