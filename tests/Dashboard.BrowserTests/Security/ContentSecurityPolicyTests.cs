@@ -73,7 +73,7 @@ public class ContentSecurityPolicyTests(TiledBrowserFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Using_the_dashboard_a_review_a_subject_map_and_a_breach_raises_no_policy_violation_or_console_error()
+    public async Task Using_the_dashboard_a_review_a_subject_map_a_breach_and_a_report_export_raises_no_policy_violation_or_console_error()
     {
         var cs = fixture.App.ConnectionString;
         var borderline = await CheckInAsync("demo-0001", 0.66);
@@ -132,6 +132,16 @@ public class ContentSecurityPolicyTests(TiledBrowserFixture fixture) : IClassFix
         await BrowserFixture.WaitInteractiveAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Breach", Exact = false }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Confirm breach" })).ToBeVisibleAsync();
+
+        // Its report, exported and then verified.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("report-download").ClickAsync());
+        var pdf = Path.Combine(Path.GetTempPath(), $"csp-report-{Guid.NewGuid():N}.pdf");
+        await download.SaveAsAsync(pdf);
+        await page.GotoAsync("/reports/verify");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await page.Locator("#report-file").SetInputFilesAsync(pdf);
+        await Assertions.Expect(page.GetByTestId("verify-result")).ToHaveAttributeAsync("data-matches", "true", new() { Timeout = 15_000 });
+        File.Delete(pdf);
         await page.GotoAsync("/breaches");
         await BrowserFixture.WaitInteractiveAsync(page);
         await Assertions.Expect(page.Locator($"tr[data-breach-id='{breach}']")).ToBeVisibleAsync(new() { Timeout = 10_000 });
