@@ -152,6 +152,12 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output) : IAsyncLifet
         await stopPolling.CancelAsync();
         await poller;
 
+        // The test's own pooled connections died with the server: read through fresh ones.
+        using (var stale = new Npgsql.NpgsqlConnection(_connectionString))
+        {
+            Npgsql.NpgsqlConnection.ClearPool(stale);
+        }
+
         // Every event stored exactly once.
         Assert.Equal(CheckIns, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM check_ins WHERE event_id = ANY($1)", checkInEvents.ToArray()));
         Assert.Equal(CheckIns, await Sql.CountAsync(_connectionString, "SELECT count(DISTINCT event_id) FROM check_ins WHERE event_id = ANY($1)", checkInEvents.ToArray()));
