@@ -97,6 +97,12 @@ public static class AlertRules
         _ => kind.ToString(),
     };
 
+    /// <summary>The state in words; an alert in a breach that was decided says how it was decided.</summary>
+    public static string Describe(AlertState state, BreachState? breach) =>
+        state == AlertState.BreachProposed && breach is { } decided && decided != BreachState.Proposed
+            ? "Breach " + decided.ToString().ToLowerInvariant()
+            : Describe(state);
+
     public static string Describe(AlertState state) => state switch
     {
         AlertState.Open => "Open",

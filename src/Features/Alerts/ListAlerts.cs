@@ -71,9 +71,7 @@ public sealed class ListAlerts(IDbContextFactory<DashboardDb> dbFactory, TimePro
         public bool IsActive => AlertRules.IsActive(State);
 
         /// <summary>The state in words; an alert in a breach says where the breach stands.</summary>
-        public string StateText => State == AlertState.BreachProposed && BreachState is { } breach && breach != Domain.BreachState.Proposed
-            ? "Breach " + breach.ToString().ToLowerInvariant()
-            : AlertRules.Describe(State);
+        public string StateText => AlertRules.Describe(State, BreachState);
         public bool HasExcuse => ReasonableExcuse is not null;
     }
 
