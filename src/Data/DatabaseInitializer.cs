@@ -137,6 +137,8 @@ public sealed class DatabaseInitializer(
     /// </summary>
     private const string RuntimeGrants = """
         SELECT pg_advisory_xact_lock(7270012);
+        -- Location retention drops partitions under this lock: granting on all tables must not meet one half-dropped.
+        SELECT pg_advisory_xact_lock(7270011);
         GRANT USAGE ON SCHEMA public TO {role};
         REVOKE CREATE ON SCHEMA public FROM {role};
         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};

@@ -174,7 +174,7 @@ public sealed class LoadBreachReport(IDbContextFactory<DashboardDb> dbFactory, N
         {
             var what = a.Summary + (a.Occurrences > 1 ? $" (reported {a.Occurrences} times)" : "")
                 + (a.ReasonableExcuse is null ? "" : $" Reasonable excuse recorded: {a.ReasonableExcuse}");
-            timeline.Add(new(a.RaisedAt, BreachReportData.ItemKind.Alert, "Alert: " + AlertRules.Describe(a.Kind), what, "", "State now: " + AlertRules.Describe(a.State)));
+            timeline.Add(new(a.RaisedAt, BreachReportData.ItemKind.Alert, "Alert: " + AlertRules.Describe(a.Kind), what, "", "State now: " + AlertRules.Describe(a.State, breach.State)));
         }
 
         foreach (var c in checkIns)

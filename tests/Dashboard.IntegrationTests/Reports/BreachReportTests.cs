@@ -52,6 +52,9 @@ public class BreachReportTests(SeededApp fixture, Xunit.Abstractions.ITestOutput
 
         Assert.Contains(PdfTools.Squeeze(seeded.DecisionReason), all, StringComparison.Ordinal);
         Assert.Contains("Confirmedby", all, StringComparison.Ordinal);
+        // The evidence alerts of a confirmed breach say so, not that a breach is still proposed.
+        Assert.Contains("Statenow:Breachconfirmed", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Statenow:Breachproposed", all, StringComparison.Ordinal);
         foreach (var reason in seeded.ReviewReasons)
         {
             Assert.Contains(PdfTools.Squeeze(reason), all, StringComparison.Ordinal);
