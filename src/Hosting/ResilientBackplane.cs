@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using Dashboard.Live;
 using StackExchange.Redis;
 
 namespace Dashboard.Hosting;
@@ -11,8 +12,9 @@ namespace Dashboard.Hosting;
 /// What this instance knows of its Redis backplane: whether it can reach it now, and if not, since when
 /// and why. Read by the health endpoint and by <see cref="ResilientHubLifetimeManager{THub}"/>.
 /// </summary>
-public sealed class BackplaneState(TimeProvider clock)
+public sealed class BackplaneState(TimeProvider clock) : IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
     private IConnectionMultiplexer? _redis;
     private string? _lastFailure;
 
@@ -59,6 +61,30 @@ public sealed class BackplaneState(TimeProvider clock)
         }
     }
 
+    internal async Task WaitUntilConnectedAsync(IConnectionMultiplexer redis)
+    {
+        if (redis.IsConnected)
+        {
+            return;
+        }
+
+        while (!redis.IsConnected)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), _stopping.Token);
+        }
+
+        // Reachable for the first time: pages served locally meanwhile are handed to the backplane.
+        DownSince = null;
+        Restored?.Invoke();
+    }
+
+    /// <summary>Ends any wait for a first connection: the instance is shutting down.</summary>
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
     internal void Failed(Exception exception)
     {
         _lastFailure = exception.GetType().Name;
@@ -94,6 +120,10 @@ public static class ResilientBackplane
             {
                 var redis = await ConnectionMultiplexer.ConnectAsync(options.Configuration, writer);
                 state.Attach(redis);
+                // The hub's Redis manager subscribes to its channels once, right after this returns, and never
+                // again if that fails: so an instance that starts while Redis is away hands the connection over
+                // only once it is up. Meanwhile the state says Redis is down and messages are delivered locally.
+                await state.WaitUntilConnectedAsync(redis);
                 return redis;
             };
         });
@@ -114,7 +144,8 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
     private static readonly TimeSpan RedisCallTimeout = TimeSpan.FromSeconds(3);
 
     private readonly DefaultHubLifetimeManager<THub> _local;
-    private readonly RedisHubLifetimeManager<THub> _redis;
+    /// <summary>Null for Blazor's own circuit hub: a circuit lives on one instance, nothing of it crosses to another.</summary>
+    private readonly RedisHubLifetimeManager<THub>? _redis;
     private readonly BackplaneState _state;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
@@ -130,10 +161,14 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
     {
         ArgumentNullException.ThrowIfNull(loggers);
         _local = new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>());
-        _redis = new RedisHubLifetimeManager<THub>(loggers.CreateLogger<RedisHubLifetimeManager<THub>>(), redisOptions, protocols, globalHubOptions, hubOptions);
         _state = state;
         _logger = loggers.CreateLogger<ResilientHubLifetimeManager<THub>>();
-        _state.Restored += ReconnectLocallyServed;
+        // One Redis connection per instance, for the live hub only: the backplane state then describes that one.
+        if (typeof(THub) == typeof(LiveHub))
+        {
+            _redis = new RedisHubLifetimeManager<THub>(loggers.CreateLogger<RedisHubLifetimeManager<THub>>(), redisOptions, protocols, globalHubOptions, hubOptions);
+            _state.Restored += ReconnectLocallyServed;
+        }
     }
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
@@ -141,7 +176,7 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
         ArgumentNullException.ThrowIfNull(connection);
         _connections[connection.ConnectionId] = connection;
         await _local.OnConnectedAsync(connection);
-        await ThroughRedisAsync(connection, () => _redis.OnConnectedAsync(connection));
+        await ThroughRedisAsync(connection, redis => redis.OnConnectedAsync(connection));
     }
 
     public override async Task OnDisconnectedAsync(HubConnectionContext connection)
@@ -150,6 +185,11 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
         _connections.TryRemove(connection.ConnectionId, out _);
         var servedLocally = _servedLocally.TryRemove(connection.ConnectionId, out _);
         await _local.OnDisconnectedAsync(connection);
+        if (_redis is null)
+        {
+            return;
+        }
+
         try
         {
             await _redis.OnDisconnectedAsync(connection).WaitAsync(RedisCallTimeout);
@@ -167,7 +207,7 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
         await _local.AddToGroupAsync(connectionId, groupName, cancellationToken);
         if (_connections.TryGetValue(connectionId, out var connection))
         {
-            await ThroughRedisAsync(connection, () => _redis.AddToGroupAsync(connectionId, groupName, cancellationToken));
+            await ThroughRedisAsync(connection, redis => redis.AddToGroupAsync(connectionId, groupName, cancellationToken));
         }
     }
 
@@ -176,7 +216,7 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
         await _local.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
         if (_connections.TryGetValue(connectionId, out var connection))
         {
-            await ThroughRedisAsync(connection, () => _redis.RemoveFromGroupAsync(connectionId, groupName, cancellationToken));
+            await ThroughRedisAsync(connection, redis => redis.RemoveFromGroupAsync(connectionId, groupName, cancellationToken));
         }
     }
 
@@ -227,12 +267,12 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
     public void Dispose()
     {
         _state.Restored -= ReconnectLocallyServed;
-        _redis.Dispose();
+        _redis?.Dispose();
     }
 
     private async Task SendAsync(Func<HubLifetimeManager<THub>, Task> send)
     {
-        if (!_state.KnownDown)
+        if (_redis is not null && !_state.KnownDown)
         {
             try
             {
@@ -250,8 +290,13 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
     }
 
     /// <summary>A Redis step for a connection; if Redis cannot take it, the connection is served locally until Redis returns.</summary>
-    private async Task ThroughRedisAsync(HubConnectionContext connection, Func<Task> step)
+    private async Task ThroughRedisAsync(HubConnectionContext connection, Func<RedisHubLifetimeManager<THub>, Task> step)
     {
+        if (_redis is not { } redis)
+        {
+            return;
+        }
+
         if (_state.KnownDown || _servedLocally.ContainsKey(connection.ConnectionId))
         {
             _servedLocally[connection.ConnectionId] = connection;
@@ -260,7 +305,7 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
 
         try
         {
-            await step().WaitAsync(RedisCallTimeout);
+            await step(redis).WaitAsync(RedisCallTimeout);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -276,9 +321,28 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
         {
             if (_servedLocally.TryRemove(id, out _))
             {
-                connection.Abort();
+                _ = CloseForReconnectAsync(connection);
             }
         }
+    }
+
+    /// <summary>
+    /// Closes the connection telling the client to come back (a plain abort looks like a deliberate close to a
+    /// SignalR client, which then stays away): it reconnects at once and joins the backplane with its groups.
+    /// </summary>
+    private static async Task CloseForReconnectAsync(HubConnectionContext connection)
+    {
+        try
+        {
+            await connection.WriteAsync(new CloseMessage("The live backplane is back: reconnecting.", allowReconnect: true)).AsTask().WaitAsync(RedisCallTimeout);
+        }
+#pragma warning disable CA1031 // The connection may already be gone; it is aborted either way.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        connection.Abort();
     }
 
     private static bool IsRedisFailure(Exception ex) =>

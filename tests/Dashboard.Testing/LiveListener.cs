@@ -36,6 +36,8 @@ public sealed class LiveListener : IAsyncDisposable
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, LiveSetup.HubPath), configure)
+            // As the dashboard's own client does: a connection the server closes (e.g. handing it to the backplane) comes back.
+            .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)])
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
         var listener = new LiveListener(connection);
