@@ -2,7 +2,8 @@
 # Installs what the dashboard needs on a Debian 12 machine with the .NET SDK, Node and the PostgreSQL
 # server binaries: PostGIS for that PostgreSQL, the DejaVu fonts breach reports embed (fonts-dejavu-core),
 # and the npm packages. With "--tests" also what the test suite needs: Chromium, Redis, poppler-utils and
-# qpdf (PDF checks). Idempotent: installs only what is missing.
+# qpdf (PDF checks), and nginx (the sticky load balancer of the instance-failover test; only its binary is
+# used, with a private configuration on a free port; the tests never use a system nginx). Idempotent: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,7 @@ if $want_tests; then
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
   command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 fi
 # Breach reports embed these fonts (Reports:Fonts:Directory points elsewhere if needed).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)

@@ -8,14 +8,17 @@ namespace Dashboard.Benchmarks;
 /// </summary>
 public static class OpenLoop
 {
-    public static async Task RunAsync(int total, int ratePerSecond, Func<int, Task> send)
+    public static Task RunAsync(int total, int ratePerSecond, Func<int, Task> send) => RunAsync(total, (double)ratePerSecond, send);
+
+    /// <summary>The same at a fractional rate (a few check-ins a second, four location batches a second).</summary>
+    public static async Task RunAsync(int total, double ratePerSecond, Func<int, Task> send)
     {
         ArgumentNullException.ThrowIfNull(send);
         var tasks = new List<Task>(total);
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < total; i++)
         {
-            var due = start + (long)(i * (double)Stopwatch.Frequency / ratePerSecond);
+            var due = start + (long)(i * Stopwatch.Frequency / ratePerSecond);
             while (Stopwatch.GetTimestamp() < due)
             {
                 var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
