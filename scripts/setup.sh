@@ -41,6 +41,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Only nginx's binary is used (the tests run private instances): a system nginx that apt started on port 80 is stopped.
+  if [[ " ${missing[*]} " == *" nginx-light "* ]]; then
+    ($SUDO systemctl disable --now nginx || $SUDO service nginx stop) >/dev/null 2>&1 || true
+  fi
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
