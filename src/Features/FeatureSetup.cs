@@ -23,6 +23,7 @@ public static class FeatureSetup
         builder.Services.AddSingleton<SubjectNotes>();
         builder.Services.AddSingleton<SubjectAbsences>();
         builder.Services.AddSingleton<AuditTrail.AuditTrail>();
+        builder.Services.AddOptions<BoardOptions>().BindConfiguration("Board").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<GetDashboard>();
         builder.Services.AddSingleton<GetCheckIn>();
         builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -26,6 +26,7 @@ public sealed partial class Home
 
     private readonly List<IDisposable> _subscriptions = [];
     private readonly HashSet<Guid> _seen = [];
+    private readonly Dictionary<Guid, GetDashboard.Person?> _outsideGrid = [];
     private readonly List<GetDashboard.FeedItem> _waiting = [];
     private List<GetDashboard.Row> _rows = [];
     private List<GetDashboard.FeedItem> _feed = [];
@@ -122,20 +123,44 @@ public sealed partial class Home
         }
     }
 
-    private Task ApplyAsync(CheckInReceived message)
+    private async Task ApplyAsync(CheckInReceived message)
     {
-        var row = _rows.FindIndex(r => r.SubjectId == message.SubjectId);
-        if (row < 0 || !_seen.Add(message.CheckInId))
+        if (_user is null || !_seen.Add(message.CheckInId))
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        var subject = _rows[row];
-        var item = new GetDashboard.FeedItem(message.CheckInId, message.SubjectId, subject.CaseReference, subject.Name,
+        // People beyond the grid's first rows are still in the feed and the counters: their name is looked up once.
+        var row = _rows.FindIndex(r => r.SubjectId == message.SubjectId);
+        var person = row >= 0
+            ? new GetDashboard.Person(_rows[row].CaseReference, _rows[row].Name)
+            : await OutsideGridAsync(message.SubjectId);
+        if (person is null)
+        {
+            return;
+        }
+
+        var item = new GetDashboard.FeedItem(message.CheckInId, message.SubjectId, person.CaseReference, person.Name,
             message.Outcome, message.CapturedAt, message.ReceivedAt, message.MatchScore, message.LivenessScore);
         Apply(item, message.PromptId);
         StateHasChanged();
-        return Task.CompletedTask;
+    }
+
+    private async Task<GetDashboard.Person?> OutsideGridAsync(Guid subjectId)
+    {
+        if (_outsideGrid.TryGetValue(subjectId, out var known))
+        {
+            return known;
+        }
+
+        var person = await Board.PersonAsync(_user!, subjectId, CancellationToken.None);
+        if (_outsideGrid.Count >= 2_000)
+        {
+            _outsideGrid.Clear();
+        }
+
+        _outsideGrid[subjectId] = person;
+        return person;
     }
 
     /// <summary>A decided review changes its borderline cell: "verified by review", or failed.</summary>

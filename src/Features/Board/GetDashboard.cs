@@ -2,6 +2,7 @@ using Dashboard.Data;
 using Dashboard.Domain;
 using Dashboard.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Dashboard.Features.Board;
 
@@ -21,7 +22,7 @@ public enum CellOutcome
 /// The dashboard's first paint, from the database: the user's caseload against today's prompts, the
 /// latest outcomes, and today's counters. Live messages then keep it current.
 /// </summary>
-public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeProvider clock)
+public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeProvider clock, IOptions<BoardOptions> options)
 {
     public const int MaxPromptsPerDay = 5;
     public const int FeedSize = 50;
@@ -36,7 +37,11 @@ public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeP
 
     public sealed record Counters(int Verified, int BorderlineAwaitingReview, int Failed, int Missed, int OpenAlerts);
 
-    public sealed record Result(DateOnly Day, IReadOnlyList<Row> Rows, IReadOnlyList<FeedItem> Feed, Counters Counters, DateTimeOffset AsOf);
+    /// <summary>The grid holds the first <see cref="BoardOptions.GridSize"/> people of <paramref name="People"/>; feed and counters cover them all.</summary>
+    public sealed record Result(DateOnly Day, IReadOnlyList<Row> Rows, IReadOnlyList<FeedItem> Feed, Counters Counters, DateTimeOffset AsOf, int People);
+
+    /// <summary>How the feed names a person.</summary>
+    public sealed record Person(string CaseReference, string Name);
 
     public static (DateTimeOffset Start, DateTimeOffset End, DateOnly Day) Today(DateTimeOffset now)
     {
@@ -55,8 +60,9 @@ public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeP
 
         var people = await subjects.OrderBy(s => s.CaseReference)
             .Select(s => new { s.Id, s.CaseReference, Name = s.GivenName + " " + s.FamilyName })
-            .Take(500)
+            .Take(options.Value.GridSize)
             .ToListAsync(ct);
+        var everyone = people.Count < options.Value.GridSize ? people.Count : await subjects.CountAsync(ct);
         var ids = people.Select(p => p.Id).ToList();
 
         var prompts = await db.Prompts.AsNoTracking()
@@ -98,7 +104,7 @@ public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeP
 
         var feed = await FeedAsync(db, subjects, start, null, ct);
         var counters = await CountersAsync(db, subjects, start, end, now, ct);
-        return new Result(day, rows, feed, counters, now);
+        return new Result(day, rows, feed, counters, now, everyone);
     }
 
     /// <summary>The check-ins received since a moment, for a page catching up after a reconnect.</summary>
@@ -107,6 +113,15 @@ public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeP
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (start, _, _) = Today(clock.GetUtcNow());
         return await FeedAsync(db, Scope.Subjects(db, user).AsNoTracking(), start, receivedAfter, ct);
+    }
+
+    /// <summary>The name the feed shows for a person of the user's scope outside the grid; null outside the scope.</summary>
+    public async Task<Person?> PersonAsync(CurrentUser user, Guid subjectId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Scope.Subjects(db, user).AsNoTracking().Where(s => s.Id == subjectId)
+            .Select(s => new Person(s.CaseReference, s.GivenName + " " + s.FamilyName))
+            .FirstOrDefaultAsync(ct);
     }
 
     public async Task<Counters> CountersAsync(CurrentUser user, CancellationToken ct)
@@ -167,4 +182,12 @@ public sealed class GetDashboard(IDbContextFactory<DashboardDb> dbFactory, TimeP
         return new Counters(outcomes.GetValueOrDefault(CheckInOutcome.Verified), awaitingReview,
             outcomes.GetValueOrDefault(CheckInOutcome.Failed), missed, openAlerts);
     }
+}
+
+/// <summary>Section <c>Board</c>.</summary>
+public sealed class BoardOptions
+{
+    /// <summary>How many people the day's grid lists (by case reference); the feed and counters cover the whole scope.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 5000)]
+    public int GridSize { get; set; } = 500;
 }
