@@ -1,11 +1,17 @@
+using Dashboard.Features.Reports.Pdf;
 using Dashboard.Security;
+using Microsoft.Extensions.Options;
 
 namespace Dashboard.Features.Transparency;
 
 public static class TransparencySetup
 {
-    /// <summary>The transparency pack (subject access requests).</summary>
-    public static void AddTransparency(this IServiceCollection services) => services.AddSingleton<ExportTransparencyPack>();
+    /// <summary>The transparency pack (subject access requests); its PDF uses the report fonts (<see cref="PdfFontOptions"/>).</summary>
+    public static void AddTransparency(this IServiceCollection services) => services.AddSingleton(sp =>
+    {
+        PdfFonts.Install(sp.GetRequiredService<IOptions<PdfFontOptions>>().Value);
+        return ActivatorUtilities.CreateInstance<ExportTransparencyPack>(sp);
+    });
 
     /// <summary>
     /// <c>GET /api/transparency/{subjectId}.zip?rawPoints=</c>: the pack of one person, for auditors (others
@@ -15,7 +21,7 @@ public static class TransparencySetup
     public static void MapTransparency(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/api/transparency/{subjectId:guid}.zip", ZipAsync).RequireAuthorization(Policies.Auditor).ExcludeFromDescription();
 
-    private static async Task ZipAsync(Guid subjectId, bool? rawPoints, HttpContext http, ExportTransparencyPack export)
+    private static async Task ZipAsync(Guid subjectId, bool? rawPoints, HttpContext http, ExportTransparencyPack export, ILogger<ExportTransparencyPack> logger)
     {
         http.Response.Headers.CacheControl = "no-store";
         if (CurrentUser.From(http.User) is not { } user)
@@ -37,15 +43,19 @@ public static class TransparencySetup
                 http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
                 return Task.CompletedTask;
             }, http.RequestAborted);
-            http.Response.StatusCode = outcome switch
+            if (outcome != ExportTransparencyPack.Outcome.Written)
             {
-                ExportTransparencyPack.Outcome.Refused => StatusCodes.Status403Forbidden,
-                ExportTransparencyPack.Outcome.NotFound => StatusCodes.Status404NotFound,
-                _ => http.Response.StatusCode,
-            };
+                http.Response.StatusCode = outcome == ExportTransparencyPack.Outcome.Refused ? StatusCodes.Status403Forbidden : StatusCodes.Status404NotFound;
+            }
         }
-        catch (Exception) when (started)
+        catch (Exception ex) when (started)
         {
+            if (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "The transparency pack of {SubjectId} failed after the download started", subjectId);
+            }
+
+
             // A cut-off ZIP must not look complete: end the connection instead of the response.
             http.Abort();
         }
