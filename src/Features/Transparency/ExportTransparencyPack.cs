@@ -54,7 +54,7 @@ public sealed class ExportTransparencyPack(
     }
 
     /// <summary>What the response needs before the first byte: the file name and the pack's identity.</summary>
-    public sealed record Started(string FileName, string PackNumber, string PdfSha256, int PdfPages);
+    public sealed record Started(string FileName, string PackNumber, string PdfSha256, int PdfPages, TimeSpan Loading = default, TimeSpan Drawing = default);
 
     /// <summary>Authorises, loads, renders and audits, then calls <paramref name="starting"/> and writes the ZIP to <paramref name="output"/>.</summary>
     public async Task<Outcome> WriteAsync(Command command, CurrentUser user, Stream output, Func<Started, Task> starting, CancellationToken ct)
@@ -78,17 +78,20 @@ public sealed class ExportTransparencyPack(
 
         var now = clock.GetUtcNow();
         now = new DateTimeOffset(now.Ticks - (now.Ticks % 10), TimeSpan.Zero);
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         var data = await LoadTransparencyPack.LoadAsync(dataSource, command.SubjectId, retention.Value, reviews.Value, now, ct);
+        var loading = timer.Elapsed;
         var number = NewPackNumber(data.Profile.CaseReference, now);
         var request = new PackRequest(number, now, user.Name, user.Role.ToString(), command.RawPoints);
         var pdf = TransparencyPackDocument.Render(data, request);
+        var drawing = timer.Elapsed - loading;
 
         var points = command.RawPoints ? $"with raw location points ({data.FixCount.ToString("N0", Invariant)} fixes)" : "without raw location points (daily summary only)";
         await audit.AppendAsync(new AuditEntry(user.Id, user.Name, AuditAction, command.SubjectId, "transparency-pack", number,
             $"Transparency pack {number} of case {data.Profile.CaseReference} exported as a ZIP {points}: {data.CheckIns.Count} check-ins, {data.Alerts.Count} alerts, " +
             $"{data.Breaches.Count} breaches, {data.LocationDays.Count} days of location, access history to entry #{data.Access.UpToEntry}; PDF {pdf.PageCount} pages, SHA-256 {pdf.Sha256}."), ct);
 
-        await starting(new Started($"transparency-pack-{data.Profile.CaseReference}-{now.UtcDateTime:yyyyMMdd-HHmmss}.zip", number, pdf.Sha256, pdf.PageCount));
+        await starting(new Started($"transparency-pack-{data.Profile.CaseReference}-{now.UtcDateTime:yyyyMMdd-HHmmss}.zip", number, pdf.Sha256, pdf.PageCount, loading, drawing));
         await WriteZipAsync(data, request, pdf, output, ct);
         return Outcome.Written;
     }
@@ -119,7 +122,7 @@ public sealed class ExportTransparencyPack(
                     string.Join("; ", m.Conditions.Select(c => $"{c.Condition}: {(c.StillNecessary ? "still necessary" : "no longer necessary")}{(c.Note is { Length: > 0 } n ? $" ({n})" : "")}")),
                     YesNo(m.FrequencyAppropriate), m.FrequencyNote ?? "", m.Representations ?? "", m.Outcome.ToString(), m.Reasons, Day(m.NextDueOn))));
             Csv(zip, "alerts.csv", at, "alert_id,raised_at_utc,raised_at_london,kind,state,summary,occurrences,acknowledged_by,acknowledged_at_utc,dismissed_by,dismissed_at_utc,dismiss_reason,reasonable_excuse,breach_number,closed_at_utc,closed_reason",
-                data.Alerts.Select(a => Cells(a.Id.ToString(), Utc(a.RaisedAt), London(a.RaisedAt), a.Kind.ToString(), a.State.ToString(), a.Summary, a.Occurrences.ToString(Invariant),
+                data.Alerts.Select(a => Cells(a.Id.ToString(), Utc(a.RaisedAt), London(a.RaisedAt), a.Kind.ToString(), AlertRules.Describe(a.State, a.BreachState), a.Summary, a.Occurrences.ToString(Invariant),
                     a.AcknowledgedBy ?? "", Utc(a.AcknowledgedAt), a.DismissedBy ?? "", Utc(a.DismissedAt), a.DismissReason ?? "", a.ReasonableExcuse ?? "", a.BreachNumber ?? "", Utc(a.ClosedAt), a.ClosedReason ?? "")));
             Csv(zip, "breaches.csv", at, "breach_number,kind,state,summary,alerts,proposed_by,proposed_at_utc,decided_by,decided_at_utc,decision_reason",
                 data.Breaches.Select(b => Cells(b.Number, b.Kind.ToString(), b.State.ToString(), b.Summary, b.Alerts.ToString(Invariant), b.ProposedBy, Utc(b.ProposedAt),
@@ -194,7 +197,14 @@ public sealed class ExportTransparencyPack(
     private async Task StreamAsync(ZipArchive zip, ZipChunkStream buffer, Stream output, string name, DateTimeOffset at, string header, string sql, object[] parameters,
         Action<NpgsqlDataReader, StreamWriter> row, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(sql);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+        await using (var jit = new NpgsqlCommand("SET LOCAL jit = off", connection))
+        {
+            await jit.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
         foreach (var p in parameters)
         {
             command.Parameters.AddWithValue(p);

@@ -104,7 +104,8 @@ public sealed record PackAlert(
     string? ReasonableExcuse,
     string? BreachNumber,
     DateTimeOffset? ClosedAt,
-    string? ClosedReason);
+    string? ClosedReason,
+    BreachState? BreachState = null);
 
 public sealed record PackBreach(
     Guid Id,

@@ -89,7 +89,7 @@ public static class TransparencyPackDocument
         var rows = new List<IReadOnlyList<string>>
         {
             Row("Profile, devices, zones, absences", "profile.json", "1 person"),
-            Row("Check-ins with outcomes, scores and policy versions", "check-ins.csv", Count(data.CheckIns.Count)),
+            Row("Check-ins with outcomes, scores and policy versions (every one; the PDF lists those not verified)", "check-ins.csv", Count(data.CheckIns.Count)),
             Row("Face-match review decisions and reasons", "reviews.csv", Count(data.Reviews.Count)),
             Row("Proportionality reviews and reasons", "monitoring-reviews.csv", Count(data.MonitoringReviews.Count)),
             Row("Alerts", "alerts.csv", Count(data.Alerts.Count)),
@@ -157,8 +157,23 @@ public static class TransparencyPackDocument
             data.CheckIns.GroupBy(c => (c.PolicyVersion, c.AcceptMatch, c.RejectMatch, c.AcceptLiveness, c.RejectLiveness)).OrderBy(g => g.Key.PolicyVersion)
                 .Select(g => Row(g.Key.PolicyVersion.ToString(Invariant), Score(g.Key.AcceptMatch), Score(g.Key.RejectMatch), Score(g.Key.AcceptLiveness), Score(g.Key.RejectLiveness), Count(g.Count()))));
 
-        pdf.Heading("Every check-in", major: false);
-        Capped(pdf, data.CheckIns.Count, "check-ins.csv");
+        pdf.Heading("Check-ins per month", major: false);
+        pdf.Table([new PdfColumn("Month", 20), new PdfColumn("Verified", 16, XStringAlignment.Far), new PdfColumn("Borderline", 16, XStringAlignment.Far),
+                   new PdfColumn("Failed", 16, XStringAlignment.Far), new PdfColumn("Missed", 16, XStringAlignment.Far), new PdfColumn("All", 16, XStringAlignment.Far)],
+            data.CheckIns.GroupBy(c => { var l = Components.Common.LondonTime.ToLondon(c.CapturedAt); return new DateOnly(l.Year, l.Month, 1); }).OrderBy(g => g.Key)
+                .Select(g => Row(g.Key.ToString("MMMM yyyy", Invariant), Count(g.Count(c => c.Outcome == CheckInOutcome.Verified)), Count(g.Count(c => c.Outcome == CheckInOutcome.Borderline)),
+                    Count(g.Count(c => c.Outcome == CheckInOutcome.Failed)), Count(g.Count(c => c.Outcome == CheckInOutcome.Missed)), Count(g.Count()))));
+
+        // Verified check-ins need no one's attention: they are all in check-ins.csv; the others are listed here in full.
+        var notVerified = data.CheckIns.Where(c => c.Outcome != CheckInOutcome.Verified).ToList();
+        pdf.Heading($"Every check-in that was not verified ({Count(notVerified.Count)})", major: false);
+        pdf.Paragraph($"Each with its scores, the policy version that judged it, and the review decision. The {Count(data.CheckIns.Count - notVerified.Count)} verified check-ins are listed, like these, in check-ins.csv.", pdf.Small, PdfLayout.Muted);
+        if (notVerified.Count == 0)
+        {
+            return;
+        }
+
+        Capped(pdf, notVerified.Count, "check-ins.csv");
         pdf.Table(
         [
             new PdfColumn("Time (London)", 19),
@@ -169,7 +184,7 @@ public static class TransparencyPackDocument
             new PdfColumn("Review decision and reason", 32),
             new PdfColumn("Reviewer", 14),
         ],
-        data.CheckIns.Take(MaxTableRows).Select(c => Row(ReportTime.London(c.CapturedAt), OutcomeText(c.Outcome),
+        notVerified.Take(MaxTableRows).Select(c => Row(ReportTime.London(c.CapturedAt), OutcomeText(c.Outcome),
             c.Synthetic ? "" : Score(c.MatchScore), c.Synthetic ? "" : Score(c.LivenessScore), "v" + c.PolicyVersion.ToString(Invariant),
             c.Decision is { } d ? $"{ReviewRules.Describe(d)}{(c.DecisionReason is { Length: > 0 } r ? ": " + r : "")}" : c.Outcome == CheckInOutcome.Borderline ? "Awaiting review" : "",
             c.Reviewer ?? "")));
@@ -313,7 +328,7 @@ public static class TransparencyPackDocument
     private static void Access(PdfLayout pdf, TransparencyPackData data)
     {
         var a = data.Access;
-        pdf.Heading("Who accessed or acted on the record");
+        pdf.Heading("Who accessed or acted on the record", keepWithNext: 80);
         pdf.Paragraph("From the dashboard's append-only, hash-chained audit log: every recorded view of a photo, export, decision and change about this person, by whom and when, " +
                       $"up to audit entry #{a.UpToEntry.ToString(Invariant)} (this export is recorded after it). Opening the person's page is not itself recorded; what staff did there is.", pdf.Small, PdfLayout.Muted);
         if (a.Total == 0)
@@ -332,7 +347,7 @@ public static class TransparencyPackDocument
 
     private static void Retention(PdfLayout pdf, TransparencyPackData data)
     {
-        pdf.Heading("When each category of data is deleted");
+        pdf.Heading("When each category of data is deleted", keepWithNext: 120);
         pdf.Paragraph("From the dashboard's retention settings as they stand at the time of this pack.", pdf.Small, PdfLayout.Muted);
         pdf.Table([new PdfColumn("Category", 22), new PdfColumn("Held", 8, XStringAlignment.Far), new PdfColumn("Rule", 44), new PdfColumn("Next deletion", 26)],
             data.Retention.Select(r => Row(r.Category, Count(r.Held), r.Rule, r.NextDeletion)));
@@ -358,7 +373,7 @@ public static class TransparencyPackDocument
 
     private static string Handling(PackAlert a)
     {
-        var parts = new List<string> { AlertRules.Describe(a.State) };
+        var parts = new List<string> { AlertRules.Describe(a.State, a.BreachState) };
         if (a.Occurrences > 1)
         {
             parts.Add($"reported {a.Occurrences} times");
