@@ -206,7 +206,7 @@ public static class TransparencyPackDocument
                 data.Reviews.Take(MaxTableRows).Select(r => Row(ReportTime.London(r.CreatedAt), r.Decision is { } d ? ReviewRules.Describe(d) : "Awaiting review", r.Reason ?? "", r.Reviewer ?? "", r.DecidedAt is { } t ? ReportTime.London(t) : "")));
         }
 
-        pdf.Heading("Proportionality reviews", major: false);
+        pdf.Heading("Proportionality reviews", major: false, keepWithNext: 100);
         pdf.Paragraph("Periodic reviews of whether each condition of the monitoring is still necessary, whether the check-in frequency is still appropriate, what the person said, and the outcome with reasons.", pdf.Small, PdfLayout.Muted);
         if (data.MonitoringReviews.Count == 0)
         {
@@ -216,6 +216,7 @@ public static class TransparencyPackDocument
 
         foreach (var m in data.MonitoringReviews)
         {
+            pdf.EnsureSpace(100); // a review's facts read together
             pdf.Facts(
             [
                 ("Review", $"Due {m.DueOn:dd MMM yyyy}, recorded {ReportTime.London(m.ReviewedAt)} by {m.ReviewedBy}"),
@@ -253,6 +254,7 @@ public static class TransparencyPackDocument
 
         foreach (var b in data.Breaches)
         {
+            pdf.EnsureSpace(80);
             pdf.Facts(
             [
                 ("Breach", $"{b.Number}: {AlertRules.Describe(b.Kind)}, {BreachText.Describe(b.State)}"),
