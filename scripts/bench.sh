@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark verb against a throwaway PostgreSQL (durable settings, as in production):
-#   ./scripts/bench.sh ingestion   (verbs: ingestion, live, reviews, trail, alerts, oversight, reports, load)
+#   ./scripts/bench.sh ingestion   (verbs: ingestion, live, reviews, trail, alerts, oversight, reports, transparency, load)
 # Figures are printed; artifacts land in .test-artifacts/bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -8,6 +8,7 @@ using Dashboard.Features.Photos;
 using Dashboard.Features.Prompts;
 using Dashboard.Features.Reports;
 using Dashboard.Features.Trails;
+using Dashboard.Features.Transparency;
 using Dashboard.Health;
 using Dashboard.Hosting;
 using Dashboard.Ingestion;
@@ -100,6 +101,7 @@ app.MapLive();
 app.MapPhotos();
 app.MapTrails();
 app.MapReports();
+app.MapTransparency();
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -8,6 +8,7 @@ using Dashboard.Features.Reviews;
 using Dashboard.Features.Subjects;
 using Dashboard.Features.Reports;
 using Dashboard.Features.Trails;
+using Dashboard.Features.Transparency;
 
 namespace Dashboard.Features;
 
@@ -41,5 +42,6 @@ public static class FeatureSetup
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention.LocationRetention>());
         builder.Services.AddOversight();
         builder.AddReports();
+        builder.Services.AddTransparency();
     }
 }

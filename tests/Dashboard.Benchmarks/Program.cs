@@ -10,6 +10,7 @@ var verbs = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
     ["alerts"] = AlertsBenchmark.RunAsync,
     ["oversight"] = OversightBenchmark.RunAsync,
     ["reports"] = ReportsBenchmark.RunAsync,
+    ["transparency"] = TransparencyBenchmark.RunAsync,
     ["load"] = LoadBenchmark.RunAsync,
 };
 

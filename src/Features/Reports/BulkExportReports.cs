@@ -99,7 +99,7 @@ public sealed class BulkExportReports(IDbContextFactory<DashboardDb> dbFactory, 
         await audit.AppendAsync(new AuditEntry(user.Id, user.Name, AuditAction, null, "reports", null,
             $"Bulk export of {breachIds.Count} breach reports ({filter.Describe()}) as a ZIP with an index."), ct);
 
-        var buffer = new ChunkBuffer();
+        var buffer = new ZipChunkStream();
         var index = new StringBuilder(IndexHeader).Append('\n');
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -155,51 +155,5 @@ public sealed class BulkExportReports(IDbContextFactory<DashboardDb> dbFactory, 
         }
 
         return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
-
-    /// <summary>
-    /// Collects what the (synchronous) ZIP writer writes and hands it to the real output asynchronously,
-    /// one report at a time, so the response is never written synchronously and memory holds one report.
-    /// </summary>
-    private sealed class ChunkBuffer : Stream
-    {
-        private MemoryStream _pending = new();
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public async Task DrainAsync(Stream output, CancellationToken ct)
-        {
-            if (_pending.Length == 0)
-            {
-                return;
-            }
-
-            _pending.Position = 0;
-            await _pending.CopyToAsync(output, ct);
-            await output.FlushAsync(ct);
-            await _pending.DisposeAsync();
-            _pending = new MemoryStream();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => _pending.Write(buffer, offset, count);
-        public override void Write(ReadOnlySpan<byte> buffer) => _pending.Write(buffer);
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _pending.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

@@ -45,6 +45,8 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         Circuit,
         /// <summary>A bulk export job: auditors only, and only the auditor who started it (others: 404).</summary>
         AuditorJob,
+        /// <summary>A subject's data for auditors only (the transparency pack): others 403, an unknown subject 404.</summary>
+        AuditorSubject,
     }
 
     /// <summary>Which demo record a route's id names.</summary>
@@ -84,6 +86,8 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         ["/api/reports/bulk.zip"] = new(Access.Roles, Target.None, "auditor1"),
         ["/api/reports/bulk/{job:guid}.zip"] = new(Access.AuditorJob, Target.Job),
         ["/api/reports/breaches/{id:guid}.pdf"] = new(Access.Subject, Target.Breach),
+        ["/transparency"] = new(Access.Roles, Target.None, "auditor1"),
+        ["/api/transparency/{subjectId:guid}.zip"] = new(Access.AuditorSubject, Target.Subject),
         ["/oversight/reviews/{SubjectId:guid}"] = new(Access.Subject, Target.Subject),
         ["/subjects/{Id:guid}"] = new(Access.Subject, Target.Subject),
         ["/checkins/{Id:guid}"] = new(Access.Subject, Target.CheckIn),
@@ -128,6 +132,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         "BulkExportJobs.Cancel",
         "GetCheckInBurden.HandleAsync", "RunThresholdReplay.HandleAsync", "ListMonitoringReviews.HandleAsync",
         "ListMonitoringReviews.CountOverdueAsync", "GetMonitoringReview.HandleAsync", "ListThresholds.HandleAsync",
+        "ExportTransparencyPack.WriteAsync",
     ];
 
     private static readonly HashSet<string> Actions =
@@ -302,6 +307,26 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task Auditor_only_subject_routes_refuse_other_roles_and_answer_auditors_on_every_caseload()
+    {
+        using var officer = await fixture.SignedInClientAsync("officer1");
+        using var supervisor = await fixture.SignedInClientAsync("supervisor1");
+        using var auditor = await fixture.SignedInClientAsync("auditor1");
+        foreach (var (pattern, rule) in Classified.Where(c => c.Rule.Access == Access.AuditorSubject))
+        {
+            var own = await fixture.PathAsync(pattern, rule.Target, "officer1");
+            var before = await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events");
+            Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync(new Uri(own, UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.GetAsync(new Uri(own, UriKind.Relative))).StatusCode);
+            Assert.Equal(before, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events"));
+            Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync(new Uri(own, UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync(new Uri(await fixture.PathAsync(pattern, rule.Target, "officer4"), UriKind.Relative))).StatusCode);
+            var unknown = pattern.Replace("{subjectId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NotFound, (await auditor.GetAsync(new Uri(unknown, UriKind.Relative))).StatusCode);
+        }
+    }
+
     [Theory]
     [InlineData("officer1")]
     [InlineData("auditor1")]
@@ -322,7 +347,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
     {
         using var client = await fixture.SignedInClientAsync("auditor1");
         var before = await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE action <> 'sign-in'");
-        foreach (var (pattern, rule) in Classified.Where(c => c.Rule.Access is Access.Staff or Access.Roles or Access.Subject or Access.IngestKey))
+        foreach (var (pattern, rule) in Classified.Where(c => c.Rule.Access is Access.Staff or Access.Roles or Access.Subject or Access.IngestKey or Access.AuditorSubject))
         {
             var path = await fixture.PathAsync(pattern, rule.Target, "officer1");
             var response = await client.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent([]));

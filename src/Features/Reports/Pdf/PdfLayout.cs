@@ -303,6 +303,27 @@ public sealed class PdfLayout : IDisposable
         _rawPages.Add(_page!);
     }
 
+    /// <summary>
+    /// Draws the box that will show the file's fingerprint (see <see cref="PdfSeal"/>) on the current page,
+    /// which is kept uncompressed: <see cref="PdfSeal.Placeholder"/> as one PDF string in a simple (WinAnsi)
+    /// font, and a line of every hexadecimal digit in that font, so that its embedded subset renders the
+    /// digits that replace the zeros.
+    /// </summary>
+    public void FingerprintPlaceholder()
+    {
+        KeepPageUncompressed();
+        var hashFont = new XFont(PdfFonts.Mono, 9.5, XFontStyleEx.Regular, new XPdfFontOptions(PdfFontEncoding.WinAnsi));
+        var g = Gfx;
+        g.DrawRectangle(new XPen(Accent, 0.75), new XSolidBrush(StripeFill), Left, Y, Width, 24);
+        g.DrawString(PdfSeal.Placeholder, hashFont, new XSolidBrush(Ink), new XRect(Left + 10, Y + 6, Width - 20, 14), XStringFormats.TopLeft);
+        Y += 30;
+        const string digitsLabel = "64 characters, each one of the hexadecimal digits";
+        var labelWidth = MeasureWidth(digitsLabel, Small) + 5;
+        g.DrawString(digitsLabel, Small, new XSolidBrush(Muted), new XRect(Left, Y + 1, labelWidth, 10), XStringFormats.TopLeft);
+        g.DrawString("0123456789abcdef", hashFont, new XSolidBrush(Muted), new XRect(Left + labelWidth, Y, 200, 12), XStringFormats.TopLeft);
+        Y += 16;
+    }
+
     /// <summary>The height of one line of text in <paramref name="font"/>.</summary>
     public static double LineHeight(XFont font)
     {
