@@ -14,6 +14,7 @@ public static class AuditActions
     public const string SignOut = "sign-out";
     public const string AccessRefused = "access-refused";
     public const string PhotoViewed = "photo-viewed";
+    public const string RecordViewed = "record-viewed";
     public const string Seeded = "demo-seeded";
 }
 

@@ -21,6 +21,7 @@ public static class FeatureSetup
         builder.Services.AddOptions<Components.Maps.MapOptions>().BindConfiguration(Components.Maps.MapOptions.Section);
         builder.Services.AddSingleton<GetSubjects>();
         builder.Services.AddSingleton<GetSubject>();
+        builder.Services.AddSingleton<RecordView>();
         builder.Services.AddSingleton<SubjectNotes>();
         builder.Services.AddSingleton<SubjectAbsences>();
         builder.Services.AddSingleton<AuditTrail.AuditTrail>();

@@ -43,6 +43,9 @@ public sealed partial class SubjectPage : IDisposable
     [Inject]
     private TimeProvider Clock { get; set; } = default!;
 
+    [Inject]
+    private Features.Subjects.RecordView Views { get; set; } = default!;
+
     [Parameter]
     public Guid Id { get; set; }
 
@@ -63,6 +66,7 @@ public sealed partial class SubjectPage : IDisposable
         _crumbs = [new BreadcrumbItem("Subjects", "/subjects"), new BreadcrumbItem(_details.Name, null, disabled: true)];
         if (RendererInfo.IsInteractive && _subscriptions.Count == 0)
         {
+            await Views.HandleAsync(_user!, Id, "the subject page", CancellationToken.None);
             _subscriptions.Add(Live.OnCheckInReceived(m => Mine(m.SubjectId)));
             _subscriptions.Add(Live.OnAlertRaised(m => Mine(m.SubjectId)));
             _subscriptions.Add(Live.OnAlertChanged(m => Mine(m.SubjectId)));

@@ -332,7 +332,7 @@ public static class TransparencyPackDocument
         var a = data.Access;
         pdf.Heading("Who accessed or acted on the record", keepWithNext: 80);
         pdf.Paragraph("From the dashboard's append-only, hash-chained audit log: every recorded view of a photo, export, decision and change about this person, by whom and when, " +
-                      $"up to audit entry #{a.UpToEntry.ToString(Invariant)} (this export is recorded after it). Opening the person's page is not itself recorded; what staff did there is.", pdf.Small, PdfLayout.Muted);
+                      $"up to audit entry #{a.UpToEntry.ToString(Invariant)} (this export is recorded after it). Opening the person's page or one of their check-ins is recorded once per member of staff and quarter hour.", pdf.Small, PdfLayout.Muted);
         if (a.Total == 0)
         {
             pdf.Paragraph("No entries.");

@@ -39,7 +39,7 @@ internal static class TransparencyPackReadme
         File(s, ExportTransparencyPack.PointsName, request.RawPoints
             ? $"Every one of the {n(data.FixCount)} location fixes held: time, latitude, longitude, accuracy in metres, battery percentage, device."
             : $"Not included: the {n(data.FixCount)} raw fixes were left out (least data) and are summarised in location-daily.csv. They can be exported on request.");
-        File(s, "access-history.csv", $"{n(data.Access.Total)} audit log entries about this person up to entry #{data.Access.UpToEntry.ToString(CultureInfo.InvariantCulture)}: who viewed a photo, exported, decided or changed something, and when. The log is append-only and hash-chained. Opening the person's page is not itself recorded; what staff did there is.");
+        File(s, "access-history.csv", $"{n(data.Access.Total)} audit log entries about this person up to entry #{data.Access.UpToEntry.ToString(CultureInfo.InvariantCulture)}: who opened their page or a check-in (once per member of staff and quarter hour), viewed a photo, exported, decided or changed something, and when. The log is append-only and hash-chained.");
         File(s, "retention.csv", "Each category of data, how much is held, the rule that deletes it and the next deletion due. Categories without automatic deletion say so.");
         return s.ToString();
     }

@@ -57,4 +57,33 @@ public class SubjectPageTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Record absence" })).ToHaveCountAsync(0);
         await BrowserFixture.AssertAccessibleAsync(page);
     }
+
+    [Fact]
+    public async Task Opening_a_persons_page_is_recorded_once_per_quarter_hour_for_their_access_history_and_a_refused_page_not_at_all()
+    {
+        var db = fixture.App.ConnectionString;
+        var own = (Guid)(await Sql.ScalarAsync(db, "SELECT subject_id FROM devices WHERE id = 'demo-0043'"))!;
+        var other = (Guid)(await Sql.ScalarAsync(db, "SELECT subject_id FROM devices WHERE id = 'demo-0046'"))!;
+        const string Views = "SELECT count(*) FROM audit_events a JOIN staff s ON s.id = a.actor_id WHERE s.login_name = 'officer1' AND a.action = 'record-viewed' AND a.subject_id = $1 AND a.detail = 'Opened the subject page.'";
+
+        var page = await fixture.SignedInPageAsync("officer1", $"/subjects/{own}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Match scores over time" })).ToBeVisibleAsync();
+        for (var wait = 0; await Sql.CountAsync(db, Views, own) == 0; wait++)
+        {
+            Assert.True(wait < 100, "Opening the page was not recorded.");
+            await Task.Delay(100);
+        }
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Match scores over time" })).ToBeVisibleAsync();
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Task.Delay(1000);
+        Assert.Equal(1, await Sql.CountAsync(db, Views, own));
+
+        // Another officer's person: the page shows nothing, so nothing was viewed.
+        await page.GotoAsync($"/subjects/{other}");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Task.Delay(1000);
+        Assert.Equal(0, await Sql.CountAsync(db, "SELECT count(*) FROM audit_events WHERE action = 'record-viewed' AND subject_id = $1", other));
+    }
 }

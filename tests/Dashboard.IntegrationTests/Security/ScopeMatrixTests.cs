@@ -123,7 +123,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
     [
         "GetCheckIn.HandleAsync", "CountOpenAlerts.HandleAsync", "ListAlerts.HandleAsync", "ListAlerts.OfficersAsync",
         "GetAlertLoad.HandleAsync", "ListPendingReviews.HandleAsync", "GetReviewQuality.HandleAsync", "GetReview.HandleAsync",
-        "GetDashboard.HandleAsync", "GetDashboard.SinceAsync", "GetDashboard.CountersAsync", "AuditTrail.ListAsync",
+        "GetDashboard.HandleAsync", "GetDashboard.SinceAsync", "GetDashboard.CountersAsync", "GetDashboard.PersonAsync", "RecordView.HandleAsync", "AuditTrail.ListAsync",
         "AuditTrail.ActionsAsync", "AuditTrail.VerifyAsync", "GetBreach.HandleAsync", "ListBreaches.HandleAsync",
         "GetSubjects.HandleAsync", "GetSubject.HandleAsync", "GetCaseloadPositions.HandleAsync", "GetTrail.HandleAsync",
         "ExportTrail.WriteAsync", "AlertActions.ApplyAsync", "IngestKeyAdmin.ListAsync",
