@@ -101,7 +101,7 @@ internal sealed class AppProcess : IAsyncDisposable
                 // Not listening yet.
             }
 
-            if (process.HasExited || waited.Elapsed > TimeSpan.FromSeconds(90))
+            if (process.HasExited || waited.Elapsed > TimeSpan.FromMinutes(3))
             {
                 await app.DisposeAsync();
                 throw new InvalidOperationException($"The app process did not become ready: {app.Log()}");
