@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Dashboard.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -76,7 +75,7 @@ public sealed class LiveClient(
                     o.ApplicationMaxBufferSize = LiveSetup.BufferBytes;
                     o.TransportMaxBufferSize = LiveSetup.BufferBytes;
                 })
-                .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+                .AddJsonProtocol(o => o.PayloadSerializerOptions = LiveSetup.PayloadJson)
                 .WithAutomaticReconnect(new KeepTrying())
                 .Build();
             connection.Reconnecting += _ => SetStateAsync(LiveState.Reconnecting);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dashboard.Security;
 using Microsoft.AspNetCore.Authentication;
@@ -19,7 +20,7 @@ public static class LiveSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
         var signalR = builder.Services.AddSignalR()
-            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+            .AddJsonProtocol(o => o.PayloadSerializerOptions = PayloadJson);
         if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)
         {
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("dashboard"));
@@ -35,6 +36,20 @@ public static class LiveSetup
             .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme, LiveTokenAuthentication.SchemeName)
             .RequireClaim(DashboardClaims.StaffId)
             .RequireRole(Enum.GetNames<Domain.StaffRole>()));
+    }
+
+    /// <summary>
+    /// The live messages' JSON settings (SignalR's defaults, enums as names), one instance for the hub and
+    /// every circuit's client: serializer metadata is cached per options instance, so options made per
+    /// connection would rebuild it (reflection and generated accessors) for every open page.
+    /// </summary>
+    public static JsonSerializerOptions PayloadJson { get; } = CreatePayloadJson();
+
+    private static JsonSerializerOptions CreatePayloadJson()
+    {
+        var options = new Microsoft.AspNetCore.SignalR.JsonHubProtocolOptions().PayloadSerializerOptions;
+        options.Converters.Add(new JsonStringEnumConverter());
+        return options;
     }
 
     /// <summary>Messages are small summaries: small buffers keep an open dashboard cheap.</summary>

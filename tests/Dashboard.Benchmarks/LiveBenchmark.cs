@@ -24,7 +24,10 @@ namespace Dashboard.Benchmarks;
 /// (b) POST returning on A to the feed item being inserted into the DOM of a Chromium dashboard served
 /// by B (officer1, who gets every 6th check-in): target p95 under 250 ms.
 /// (c) server memory per open dashboard on one instance (working set and managed heap): target under 1 MiB.
-/// <c>--quick</c> posts for 10 s instead of 60 s; <c>--pages N</c> opens N dashboards in (c) instead of 50.
+/// The app runs in its own process for (c), as in production (its own GC settings; the benchmark's own
+/// Playwright client would otherwise be counted); (a) and (b) host it in this process.
+/// <c>--quick</c> posts for 10 s instead of 60 s; <c>--pages N</c> opens N dashboards in (c) instead of 50;
+/// <c>--memory-only</c> runs (c) alone.
 /// </summary>
 public static class LiveBenchmark
 {
@@ -103,9 +106,14 @@ public static class LiveBenchmark
             }
 
             // (c) first, in a fresh process state: memory left over from the 200/s runs would blur it.
-            if (browser is not null && !await PartAsync("(c)", () => MemoryAsync(browser, pages), TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(6 * pages)))
+            if (browser is not null && !await PartAsync("(c)", () => MemoryAsync(browser, pages), TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(6 * (WarmPages + pages))))
             {
                 failed++;
+            }
+
+            if (args.Contains("--memory-only"))
+            {
+                return failed == 0 ? 0 : 1;
             }
 
             try
@@ -430,42 +438,63 @@ public static class LiveBenchmark
 
     // ---------------------------------------------------------------- (c)
 
+    /// <summary>
+    /// Warm-up dashboards, kept open: enough that code run once per page open has been called more than
+    /// the runtime's 30 calls and recompiled at its final tier (JIT code is per process, not per page).
+    /// </summary>
+    private const int WarmPages = 3 * PagesPerContext;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The app runs in its own process, as in production (its own GC settings; the benchmark's
+    /// Playwright client is not in it). <see cref="WarmPages"/> dashboards are opened first and kept
+    /// open, so what any process pays once (JIT, thread-pool growth, Kestrel and SignalR pools, caches)
+    /// is in the "before" reading; then N more. Each reading: a full blocking collection induced in the
+    /// app, then the settle time, then the resident set; the median of three. Per dashboard = (after -
+    /// before) / N: what one more open dashboard costs the server.
+    /// </summary>
     private static async Task MemoryAsync(IBrowser browser, int pages)
     {
         var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("bench_live_memory");
-        await using var app = new DashboardApp(connectionString) { Kestrel = true, SeedDemo = true, Settings = Quiet }.Start();
+        await using var app = await MeasuredAppProcess.StartAsync(connectionString, seedDemo: true);
+        void KillApp(object? sender, EventArgs e) => app.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        AppDomain.CurrentDomain.ProcessExit += KillApp;
+        Console.CancelKeyPress += KillApp;
         var contexts = new List<IBrowserContext>();
         try
         {
-            // One dashboard open first and kept open: JIT, pools and caches are not charged to the others.
-            var warm = await NewContextAsync(browser, app.BaseAddress);
-            contexts.Add(warm);
-            await OpenDashboardAsync(warm, signIn: true);
-            await Task.Delay(2_000);
-            var before = await MeasureAsync();
+            Console.WriteLine($"(c) method: the app in its own process (pid {app.Id}, its own runtimeconfig); {WarmPages} dashboards opened first and kept open");
+            Console.WriteLine("    (JIT tiering, thread pool, Kestrel and SignalR pools: paid once per process, so in \"before\");");
+            Console.WriteLine($"    {Settle.TotalSeconds:0} s settle, then 3 readings (a full blocking GC induced in the app, 1 s, /proc resident set), median;");
+            Console.WriteLine($"    per dashboard = (after - before) / {pages}, before and after measured the same way.");
+            await OpenPagesAsync(browser, app.BaseAddress, contexts, WarmPages);
+            await Task.Delay(Settle);
+            var before = await MeasureAsync(app);
 
-            var opened = 0;
-            while (opened < pages)
-            {
-                var batch = Math.Min(PagesPerContext, pages - opened);
-                var context = await NewContextAsync(browser, app.BaseAddress);
-                contexts.Add(context);
-                await OpenDashboardAsync(context, signIn: true);
-                await Task.WhenAll(Enumerable.Range(1, batch - 1).Select(_ => OpenDashboardAsync(context, signIn: false)));
-                opened += batch;
-            }
+            await OpenPagesAsync(browser, app.BaseAddress, contexts, pages);
+            await Task.Delay(Settle);
+            var after = await MeasureAsync(app);
 
-            await Task.Delay(2_000);
-            var after = await MeasureAsync();
-            var workingSet = (after.WorkingSet - before.WorkingSet) / 1024.0 / pages;
+            var workingSet = (after.Resident.WorkingSet - before.Resident.WorkingSet) / 1024.0 / pages;
+            var anonymous = (after.Resident.Anonymous - before.Resident.Anonymous) / 1024.0 / pages;
+            var code = (after.Resident.Code - before.Resident.Code) / 1024.0 / pages;
             var managed = (after.Managed - before.Managed) / 1024.0 / pages;
-            Stats.Line($"(c) app working set: before / after {pages} dashboards, MiB",
-                $"{Stats.F(before.WorkingSet / 1048576.0, "0.0")} / {Stats.F(after.WorkingSet / 1048576.0, "0.0")}");
+            Stats.Line($"(c) app working set: {WarmPages} / {WarmPages + pages} dashboards open, MiB",
+                $"{Stats.F(before.Resident.WorkingSet / 1048576.0, "0.0")} / {Stats.F(after.Resident.WorkingSet / 1048576.0, "0.0")}");
             Stats.Line("(c) working set per open dashboard, KiB", Stats.F(workingSet, "N0"), "< 1,024 KiB", workingSet < 1024);
-            Stats.Line($"(c) managed heap: before / after {pages} dashboards, MiB",
+            Stats.Line("    of which anonymous (heaps, stacks, buffers), KiB", Stats.F(anonymous, "N0"));
+            Stats.Line("    of which executable (JIT code, stubs), KiB", Stats.F(code, "N0"));
+            Stats.Line($"(c) managed live bytes after full GC: {WarmPages} / {WarmPages + pages} dashboards open, MiB",
                 $"{Stats.F(before.Managed / 1048576.0, "0.0")} / {Stats.F(after.Managed / 1048576.0, "0.0")}");
-            Stats.Line("(c) process threads: before / after", $"{before.Threads} / {after.Threads}");
-            Stats.Line("(c) managed heap per open dashboard, KiB", Stats.F(managed, "N0"), "< 1,024 KiB", managed < 1024);
+            Stats.Line("(c) managed live bytes per open dashboard, KiB", Stats.F(managed, "N0"), "< 1,024 KiB", managed < 1024);
+            Stats.Line("(c) app threads: before / after", $"{before.Resident.Threads} / {after.Resident.Threads}");
+
+            // For a closer look (dotnet-gcdump collect -p PID, dotnet-counters): keep the pages open a while.
+            if (int.TryParse(Environment.GetEnvironmentVariable("DASHBOARD_BENCH_HOLD_SECONDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var hold) && hold > 0)
+            {
+                Console.WriteLine($"(c) holding {WarmPages + pages} dashboards open for {hold} s: app pid {app.Id}");
+                await Task.Delay(TimeSpan.FromSeconds(hold));
+            }
         }
         finally
         {
@@ -473,30 +502,47 @@ public static class LiveBenchmark
             {
                 await CloseQuietlyAsync(context);
             }
+
+            AppDomain.CurrentDomain.ProcessExit -= KillApp;
+            Console.CancelKeyPress -= KillApp;
         }
     }
 
-    private sealed record Memory(double WorkingSet, double Managed, int Threads);
-
-    /// <summary>After full collections; the median of three readings half a second apart.</summary>
-    private static async Task<Memory> MeasureAsync()
+    /// <summary>Opens dashboards as <see cref="Officer"/>, up to <see cref="PagesPerContext"/> per browser context (one sign-in each).</summary>
+    private static async Task OpenPagesAsync(IBrowser browser, Uri baseAddress, List<IBrowserContext> contexts, int pages)
     {
-        var workingSets = new List<double>();
-        var managed = new List<double>();
-        using var process = Process.GetCurrentProcess();
+        var opened = 0;
+        while (opened < pages)
+        {
+            var batch = Math.Min(PagesPerContext, pages - opened);
+            var context = await NewContextAsync(browser, baseAddress);
+            contexts.Add(context);
+            await OpenDashboardAsync(context, signIn: true);
+            await Task.WhenAll(Enumerable.Range(1, batch - 1).Select(_ => OpenDashboardAsync(context, signIn: false)));
+            opened += batch;
+        }
+    }
+
+    private sealed record Memory(Resident Resident, double Managed);
+
+    /// <summary>Three readings, each a full GC in the app then a settle second; the median of each figure.</summary>
+    private static async Task<Memory> MeasureAsync(MeasuredAppProcess app)
+    {
+        var readings = new List<(Resident Resident, double Managed)>();
         for (var i = 0; i < 3; i++)
         {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            process.Refresh();
-            workingSets.Add(process.WorkingSet64);
-            managed.Add(GC.GetTotalMemory(true));
-            await Task.Delay(500);
+            var managed = await Task.Run(app.CollectAndReadHeap);
+            await Task.Delay(1_000);
+            readings.Add((app.ReadResident(), managed));
         }
 
-        process.Refresh();
-        return new(Stats.Median(workingSets), Stats.Median(managed), process.Threads.Count);
+        return new(
+            new Resident(
+                Stats.Median([.. readings.Select(r => r.Resident.WorkingSet)]),
+                Stats.Median([.. readings.Select(r => r.Resident.Anonymous)]),
+                Stats.Median([.. readings.Select(r => r.Resident.Code)]),
+                readings[^1].Resident.Threads),
+            Stats.Median([.. readings.Select(r => r.Managed)]));
     }
 
     // ---------------------------------------------------------------- Chromium
