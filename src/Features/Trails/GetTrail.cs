@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Dashboard.Data;
 using Dashboard.Domain;
 using Dashboard.Security;
@@ -74,18 +73,32 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
         """;
 
     /// <summary>
-    /// The same fixes as one row of three compact columns: the times, the positions as concatenated
-    /// 21-byte WKB points, and the accuracies. An index-only scan of the covering index on
-    /// (subject_id, at) with partition pruning by at; no per-row messages, no per-row objects.
+    /// The same fixes, read mostly packed: one row per packed hour of the range (see <see cref="TrailPacker"/>),
+    /// and the fixes of the hours not packed (the open hour, stale or unswept ones) a row each, by one indexed
+    /// range read per run of such hours (partitions pruned at run time). One statement: one snapshot, so a
+    /// chunk and the raw fixes never disagree. Column 0 orders the pieces: the chunk's hour, the run's start.
     /// </summary>
     internal const string PackedFixesSql = """
-        SELECT count(*)::int, array_agg(f.at), string_agg(ST_AsBinary(f.location), ''::bytea), array_agg(f.accuracy_m)
-        FROM (
-            SELECT at, location, accuracy_m
-            FROM location_pings
-            WHERE subject_id = $1 AND at >= $2 AND at < $3
+        WITH chunks AS MATERIALIZED (
+            SELECT hour, fixes FROM trail_chunks
+            WHERE subject_id = $1 AND hour > $2 - interval '1 hour' AND hour < $3 AND fixes IS NOT NULL
+        ),
+        unpacked AS (
+            SELECT h, h - (row_number() OVER (ORDER BY h)) * interval '1 hour' AS island
+            FROM generate_series(date_trunc('hour', $2, 'UTC'), $3, interval '1 hour') h
+            WHERE h < $3 AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.hour = h)
+        ),
+        runs AS (
+            SELECT greatest(min(h), $2) AS lo, least(max(h) + interval '1 hour', $3) AS hi FROM unpacked GROUP BY island
+        )
+        SELECT c.hour, c.fixes, NULL::timestamptz, NULL::float8, NULL::float8, NULL::float8 FROM chunks c
+        UNION ALL
+        SELECT r.lo, NULL::bytea, p.at, ST_Y(p.location::geometry), ST_X(p.location::geometry), p.accuracy_m
+        FROM runs r CROSS JOIN LATERAL (
+            SELECT at, location, accuracy_m FROM location_pings
+            WHERE subject_id = $1 AND at >= r.lo AND at < r.hi
             ORDER BY at
-        ) f
+        ) p
         """;
 
     public static string SourceOf(double accuracyM) => accuracyM <= GpsAccuracyM ? "GPS" : "network estimate";
@@ -202,61 +215,58 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
         };
     }
 
-    /// <summary>All fixes of the range, oldest first (one indexed range read, one row back).</summary>
+    /// <summary>All fixes of the range, oldest first: packed hours as one row each, the rest a row per fix.</summary>
     internal static async Task<TrailFix[]> ReadFixesAsync(NpgsqlDataSource dataSource, Guid subjectId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
+        // PostgreSQL keeps microseconds: the packed hours are cut at the same instants the raw read is.
+        from = new DateTimeOffset(from.UtcTicks - (from.UtcTicks % 10), TimeSpan.Zero);
+        to = new DateTimeOffset(to.UtcTicks - (to.UtcTicks % 10), TimeSpan.Zero);
         await using var command = dataSource.CreateCommand(PackedFixesSql);
         command.Parameters.AddWithValue(subjectId);
-        command.Parameters.AddWithValue(from.ToUniversalTime());
-        command.Parameters.AddWithValue(to.ToUniversalTime());
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow | System.Data.CommandBehavior.SequentialAccess, ct);
-        var count = await reader.ReadAsync(ct) ? reader.GetInt32(0) : 0;
-        if (count == 0)
+        command.Parameters.AddWithValue(from.UtcDateTime);
+        command.Parameters.AddWithValue(to.UtcDateTime);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        var fixes = new List<TrailFix>();
+        var pieces = new List<(DateTime Key, int Start)>();
+        while (await reader.ReadAsync(ct))
         {
-            return [];
+            var key = reader.GetDateTime(0);
+            if (pieces.Count == 0 || pieces[^1].Key != key)
+            {
+                pieces.Add((key, fixes.Count));
+            }
+
+            if (!await reader.IsDBNullAsync(1, ct))
+            {
+                TrailPacker.Unpack(await reader.GetFieldValueAsync<byte[]>(1, ct), from, to, fixes);
+                continue;
+            }
+
+            fixes.Add(new TrailFix(new DateTimeOffset(reader.GetDateTime(2).Ticks, TimeSpan.Zero), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5)));
         }
 
-        var times = await reader.GetFieldValueAsync<DateTime[]>(1, ct);
-        var points = await reader.GetFieldValueAsync<byte[]>(2, ct);
-        var accuracies = await reader.GetFieldValueAsync<double[]>(3, ct);
-        if (times.Length != count || accuracies.Length != count || points.Length != count * WkbPointLength)
-        {
-            throw new InvalidOperationException($"The packed trail of {count} fixes came back malformed.");
-        }
-
-        var fixes = new TrailFix[count];
         var ordered = true;
-        for (var i = 0; i < count; i++)
+        for (var i = 1; i < pieces.Count; i++)
         {
-            var (lon, lat) = ReadWkbPoint(points.AsSpan(i * WkbPointLength, WkbPointLength));
-            fixes[i] = new TrailFix(new DateTimeOffset(times[i].Ticks, TimeSpan.Zero), lat, lon, accuracies[i]);
-            ordered &= i == 0 || times[i] >= times[i - 1];
+            ordered &= pieces[i].Key > pieces[i - 1].Key;
         }
 
-        if (!ordered)
+        if (ordered)
         {
-            // The sorted subquery feeds the aggregates in order in practice; should a plan ever not, sort here.
-            Array.Sort(fixes, (a, b) => a.At.CompareTo(b.At));
+            return [.. fixes];
         }
 
-        return fixes;
-    }
-
-    private const int WkbPointLength = 21;
-
-    /// <summary>A 2D WKB point: byte order, type 1, x, y.</summary>
-    internal static (double X, double Y) ReadWkbPoint(ReadOnlySpan<byte> wkb)
-    {
-        var little = wkb[0] == 1;
-        var type = little ? BinaryPrimitives.ReadUInt32LittleEndian(wkb[1..]) : BinaryPrimitives.ReadUInt32BigEndian(wkb[1..]);
-        if (type != 1)
+        // Pieces cover disjoint hours, each oldest first: putting the pieces in order puts the fixes in order.
+        var sorted = new TrailFix[fixes.Count];
+        var k = 0;
+        var bounds = pieces.Select((p, i) => (p.Key, p.Start, End: i + 1 < pieces.Count ? pieces[i + 1].Start : fixes.Count)).OrderBy(p => p.Key);
+        foreach (var (_, start, end) in bounds)
         {
-            throw new InvalidOperationException($"A fix's location is not a 2D point (WKB type {type}).");
+            fixes.CopyTo(start, sorted, k, end - start);
+            k += end - start;
         }
 
-        var x = little ? BinaryPrimitives.ReadDoubleLittleEndian(wkb[5..]) : BinaryPrimitives.ReadDoubleBigEndian(wkb[5..]);
-        var y = little ? BinaryPrimitives.ReadDoubleLittleEndian(wkb[13..]) : BinaryPrimitives.ReadDoubleBigEndian(wkb[13..]);
-        return (x, y);
+        return sorted;
     }
 
     internal static double? SpeedMps(TrailFix previous, TrailFix current)
@@ -348,6 +358,18 @@ public sealed class TrailOptions
     /// <summary>A device reports at least this often; an older newest fix shows the freshness banner.</summary>
     [System.ComponentModel.DataAnnotations.Range(10, 86_400)]
     public int ExpectedFixIntervalSeconds { get; set; } = 300;
+
+    /// <summary>How often the packer packs the hours that closed and repacks the chunks late fixes made stale.</summary>
+    [System.ComponentModel.DataAnnotations.Range(10, 86_400)]
+    public int PackIntervalSeconds { get; set; } = 300;
+
+    /// <summary>An hour is packed once it ended this long ago (fixes arriving later are handled too, only slower).</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 86_400)]
+    public int PackAfterSeconds { get; set; } = 120;
+
+    /// <summary>How far back hours are packed; older trails are read from the raw fixes.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 366)]
+    public int PackDays { get; set; } = 31;
 
     /// <summary>The longest range one request may ask for.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 366)]
