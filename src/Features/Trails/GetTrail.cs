@@ -227,48 +227,54 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
         command.Parameters.AddWithValue(from.UtcDateTime);
         command.Parameters.AddWithValue(to.UtcDateTime);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-        var fixes = new List<TrailFix>();
-        var pieces = new List<(DateTime Key, int Start)>();
+        // The pieces first, then one array of the exact size: a week is 120,960 fixes, and growing a list of
+        // them would allocate twice that on the large object heap on every request.
+        var pieces = new List<Piece>();
+        var total = 0;
         while (await reader.ReadAsync(ct))
         {
             var key = reader.GetDateTime(0);
-            if (pieces.Count == 0 || pieces[^1].Key != key)
-            {
-                pieces.Add((key, fixes.Count));
-            }
-
             if (!await reader.IsDBNullAsync(1, ct))
             {
-                TrailPacker.Unpack(await reader.GetFieldValueAsync<byte[]>(1, ct), from, to, fixes);
+                var chunk = await reader.GetFieldValueAsync<byte[]>(1, ct);
+                var (lo, hi) = TrailPacker.RangeOf(chunk, from, to);
+                pieces.Add(new Piece(key, chunk, lo, hi, null));
+                total += hi - lo;
                 continue;
             }
 
-            fixes.Add(new TrailFix(new DateTimeOffset(reader.GetDateTime(2).Ticks, TimeSpan.Zero), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5)));
-        }
+            if (pieces.Count == 0 || pieces[^1].Key != key || pieces[^1].Raw is null)
+            {
+                pieces.Add(new Piece(key, null, 0, 0, []));
+            }
 
-        var ordered = true;
-        for (var i = 1; i < pieces.Count; i++)
-        {
-            ordered &= pieces[i].Key > pieces[i - 1].Key;
-        }
-
-        if (ordered)
-        {
-            return [.. fixes];
+            pieces[^1].Raw!.Add(new TrailFix(new DateTimeOffset(reader.GetDateTime(2).Ticks, TimeSpan.Zero), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5)));
+            total++;
         }
 
         // Pieces cover disjoint hours, each oldest first: putting the pieces in order puts the fixes in order.
-        var sorted = new TrailFix[fixes.Count];
+        pieces.Sort((a, b) => a.Key.CompareTo(b.Key));
+        var fixes = new TrailFix[total];
         var k = 0;
-        var bounds = pieces.Select((p, i) => (p.Key, p.Start, End: i + 1 < pieces.Count ? pieces[i + 1].Start : fixes.Count)).OrderBy(p => p.Key);
-        foreach (var (_, start, end) in bounds)
+        foreach (var piece in pieces)
         {
-            fixes.CopyTo(start, sorted, k, end - start);
-            k += end - start;
+            if (piece.Chunk is { } chunk)
+            {
+                TrailPacker.Unpack(chunk, piece.Lo, piece.Hi, fixes.AsSpan(k));
+                k += piece.Hi - piece.Lo;
+            }
+            else
+            {
+                piece.Raw!.CopyTo(fixes, k);
+                k += piece.Raw.Count;
+            }
         }
 
-        return sorted;
+        return fixes;
     }
+
+    /// <summary>A packed hour (its fixes [Lo, Hi) in range), or a run of raw fixes; <paramref name="Key"/> orders them.</summary>
+    private sealed record Piece(DateTime Key, byte[]? Chunk, int Lo, int Hi, List<TrailFix>? Raw);
 
     internal static double? SpeedMps(TrailFix previous, TrailFix current)
     {

@@ -148,32 +148,51 @@ public sealed class TrailPacker(NpgsqlDataSource dataSource, IOptions<TrailOptio
     /// <summary>Hours since 1970: the key of an hour's advisory lock (the trigger computes the same).</summary>
     public static int HourKey(DateTime hour) => (int)(new DateTimeOffset(hour, TimeSpan.Zero).ToUnixTimeSeconds() / 3600);
 
-    /// <summary>Appends the fixes of a packed chunk that fall in [<paramref name="from"/>, <paramref name="to"/>) to <paramref name="into"/>.</summary>
-    public static void Unpack(ReadOnlySpan<byte> chunk, DateTimeOffset from, DateTimeOffset to, List<TrailFix> into)
+    /// <summary>
+    /// The fixes of a packed chunk (oldest first) that fall in [<paramref name="from"/>, <paramref name="to"/>),
+    /// as the index range [Lo, Hi): found by binary search, so a range cut inside an hour costs nothing extra.
+    /// </summary>
+    public static (int Lo, int Hi) RangeOf(ReadOnlySpan<byte> chunk, DateTimeOffset from, DateTimeOffset to)
     {
-        ArgumentNullException.ThrowIfNull(into);
         if (chunk.Length % FixBytes != 0)
         {
             throw new InvalidOperationException($"A packed trail chunk of {chunk.Length} bytes is not a whole number of fixes.");
         }
 
-        var fromMicros = Micros(from);
-        var toMicros = Micros(to);
-        for (var offset = 0; offset < chunk.Length; offset += FixBytes)
-        {
-            var fix = chunk.Slice(offset, FixBytes);
-            var micros = BinaryPrimitives.ReadInt64BigEndian(fix);
-            if (micros < fromMicros || micros >= toMicros)
-            {
-                continue;
-            }
+        return (FirstAtOrAfter(chunk, Micros(from)), FirstAtOrAfter(chunk, Micros(to)));
+    }
 
-            into.Add(new TrailFix(
-                new DateTimeOffset(DateTime.UnixEpoch.Ticks + (micros * 10), TimeSpan.Zero),
+    /// <summary>Writes the chunk's fixes [<paramref name="lo"/>, <paramref name="hi"/>) to the start of <paramref name="into"/>.</summary>
+    public static void Unpack(ReadOnlySpan<byte> chunk, int lo, int hi, Span<TrailFix> into)
+    {
+        for (var i = lo; i < hi; i++)
+        {
+            var fix = chunk.Slice(i * FixBytes, FixBytes);
+            into[i - lo] = new TrailFix(
+                new DateTimeOffset(DateTime.UnixEpoch.Ticks + (BinaryPrimitives.ReadInt64BigEndian(fix) * 10), TimeSpan.Zero),
                 BinaryPrimitives.ReadDoubleBigEndian(fix[8..]),
                 BinaryPrimitives.ReadDoubleBigEndian(fix[16..]),
-                BinaryPrimitives.ReadDoubleBigEndian(fix[24..])));
+                BinaryPrimitives.ReadDoubleBigEndian(fix[24..]));
         }
+    }
+
+    private static int FirstAtOrAfter(ReadOnlySpan<byte> chunk, long micros)
+    {
+        int low = 0, high = chunk.Length / FixBytes;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (BinaryPrimitives.ReadInt64BigEndian(chunk[(mid * FixBytes)..]) < micros)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
     }
 
     /// <summary>Microseconds since 1970 (callers pass times already whole microseconds, as PostgreSQL keeps them).</summary>
