@@ -58,6 +58,13 @@ public static class TrailBenchmark
         await ExecuteAsync(connectionString, "ANALYZE location_pings");
         Stats.Line("data load with VACUUM (ANALYZE) of the trail's days (s)", Stats.F(load.Elapsed.TotalSeconds, "0.0"));
         Stats.Line("rows in location_pings", Stats.F(await ScalarAsync<long>(connectionString, "SELECT count(*) FROM location_pings")));
+        // A steady state also has the closed hours packed (the packer does this every few minutes as hours close).
+        var packing = Stopwatch.StartNew();
+        var packed = await app.Services.GetRequiredService<Dashboard.Features.Trails.TrailPacker>().PackAsync(CancellationToken.None);
+        Stats.Line("packing every closed hour of the last 31 days, all subjects (s)", Stats.F(packing.Elapsed.TotalSeconds, "0.0"));
+        Stats.Line("packing: hours packed", Stats.F(packed.HoursPacked));
+        await ExecuteAsync(connectionString, "VACUUM (ANALYZE) trail_chunks");
+        Stats.Line("packed trail rows (chunks) / size (MB)", $"{Stats.F(await ScalarAsync<long>(connectionString, "SELECT count(*) FROM trail_chunks"))} / {Stats.F(await ScalarAsync<long>(connectionString, "SELECT pg_total_relation_size('trail_chunks')") / 1048576.0, "0.0")}");
 
         // The real endpoint over HTTP to Kestrel, signed in as officer1 (the dev sign-in cookie reused).
         var cookies = new CookieContainer();

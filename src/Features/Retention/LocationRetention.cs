@@ -140,6 +140,15 @@ public sealed class LocationRetention(
 
         var first = due[0].Day;
         var last = due[^1].Day;
+        // The packed trails of those days go with them (and any older ones a partition dropped before left).
+        foreach (var table in (string[])["trail_chunks", "trail_hours"])
+        {
+            // The table name is one of two constants.
+            await using var chunks = new NpgsqlCommand($"DELETE FROM {table} WHERE hour < $1", connection);
+            chunks.Parameters.AddWithValue(last.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            await chunks.ExecuteNonQueryAsync(ct);
+        }
+
         await audit.AppendAsync(db, new AuditEntry(null, "Retention", Action, null, "location-partitions",
             string.Create(CultureInfo.InvariantCulture, $"{first:yyyy-MM-dd}..{last:yyyy-MM-dd}"),
             string.Create(CultureInfo.InvariantCulture,

@@ -12,6 +12,8 @@ public static class TrailSetup
         builder.Services.AddSingleton<GetTrail>();
         builder.Services.AddSingleton<ExportTrail>();
         builder.Services.AddSingleton<GetCaseloadPositions>();
+        builder.Services.AddSingleton<TrailPacker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TrailPacker>());
     }
 
     /// <summary>
