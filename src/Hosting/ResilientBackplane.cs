@@ -27,10 +27,10 @@ public sealed class BackplaneState(TimeProvider clock) : IDisposable
     public bool Connected => _redis?.IsConnected == true;
 
     /// <summary>
-    /// True once the first connection attempt has been made and Redis is not reachable now. Before that
-    /// attempt nothing is known, and callers go through Redis (which waits for its connection).
+    /// True while a configured backplane is not connected, including before its first connection: messages are
+    /// then delivered locally at once (nothing waits on Redis, nothing is queued to arrive late or twice).
     /// </summary>
-    public bool KnownDown => _redis is { IsConnected: false };
+    public bool KnownDown => Configured && _redis?.IsConnected != true;
 
     public DateTimeOffset? DownSince { get; private set; }
 
@@ -63,17 +63,12 @@ public sealed class BackplaneState(TimeProvider clock) : IDisposable
 
     internal async Task WaitUntilConnectedAsync(IConnectionMultiplexer redis)
     {
-        if (redis.IsConnected)
-        {
-            return;
-        }
-
         while (!redis.IsConnected)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(250), _stopping.Token);
         }
 
-        // Reachable for the first time: pages served locally meanwhile are handed to the backplane.
+        // Reachable for the first time: pages served locally until now are handed to the backplane.
         DownSince = null;
         Restored?.Invoke();
     }
@@ -300,6 +295,12 @@ public sealed partial class ResilientHubLifetimeManager<THub> : HubLifetimeManag
         if (_state.KnownDown || _servedLocally.ContainsKey(connection.ConnectionId))
         {
             _servedLocally[connection.ConnectionId] = connection;
+            // Redis may have come between the check and the mark, after the hand-over of local connections.
+            if (!_state.KnownDown && _servedLocally.TryRemove(connection.ConnectionId, out _))
+            {
+                _ = CloseForReconnectAsync(connection);
+            }
+
             return;
         }
 
