@@ -49,7 +49,9 @@ for project in tests/*/; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --blame-hang-timeout 5m \
     --results-directory "$results" >"$log" 2>&1
   code=$?
-  grep -E "^\s*(Failed|Skipped) |Error Message|^\s+at Dashboard|Passed!|Failed!|Total tests" "$log" | head -n 200
+  # Test results only (test names start with the project name); app log lines are left out.
+  grep -E -A 4 "^\s*(Failed|Skipped) Dashboard\." "$log" | head -n 120
+  grep -E "Passed!|Failed!|Total tests" "$log"
   if [ "$code" -ne 0 ]; then
     status=1
     grep -q "Total tests" "$log" || tail -n 40 "$log"
@@ -72,6 +74,14 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
 if [ "$log_scan" -ne 0 ]; then failed=$((failed + 1)); else passed=$((passed + 1)); fi
+
+# The failing tests again, last, so that the tail of the output names them.
+failures=$(grep -h -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx 2>/dev/null \
+  | sed -n 's/.* testName="\([^"]*\)".*/\1/p')
+if [ -n "$failures" ]; then
+  echo "Failed tests:"
+  sed 's/^/  /' <<<"$failures"
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
