@@ -163,7 +163,7 @@ public sealed partial class SubjectMap : IAsyncDisposable
         StateHasChanged();
         if (_map is { IsReady: true } map && _trail is { } t)
         {
-            await map.SetTrailAsync(t.Segments.Select(s => (IReadOnlyList<MapTrailPoint>)s.Select(ToMap).ToList()).ToList(), t.From, t.To);
+            await map.SetTrailAsync(t.Segments, t.From, t.To);
             await map.SetZonesAsync(t.Zones.Select(z => new MapZone(z.Ring, z.Kind, TrailLegend.Describe(z))).ToList());
             await map.SetEventsAsync(Events(t));
             await map.SetDisplayAsync(Display());

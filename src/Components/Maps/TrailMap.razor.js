@@ -119,7 +119,7 @@ export async function create(element, options, dotnet) {
     const selectionLayer = L.layerGroup().addTo(map);
     const liveLayer = L.layerGroup().addTo(map);
     const overlayRenderer = L.canvas({ padding: 0.2 });
-    let trail = null; // { segments: [[[lat, lon, tMs, accuracy, number], ...]], from, to }
+    let trail = null; // { segments: [[[lat, lon, tMs, accuracy, number, speed], ...]], from, to }
     let display = { accuracy: false, arrows: false, numbers: false, until: null };
     let positions = null; // caseload: cluster group and markers by id
     let positionsReady = null;
@@ -264,7 +264,7 @@ export async function create(element, options, dotnet) {
                 map.fitBounds(bounds, { padding: [24, 24] });
             }
         },
-        /** The trail: segments of [lat, lon, time (ms), accuracy (m), point number], and the range. */
+        /** The trail: segments of [lat, lon, time (Unix ms), accuracy (m), point number, speed (m/s) or null], and the range. */
         setTrail(value) {
             trail = value;
             liveLayer.clearLayers();

@@ -48,7 +48,7 @@ public sealed class ExportTrail(IDbContextFactory<DashboardDb> dbFactory, Npgsql
         {
             var trail = await getTrail.HandleAsync(new GetTrail.Query(command.SubjectId, command.From, command.To), user, ct);
             var segment = 0;
-            foreach (var points in trail?.Segments ?? [])
+            foreach (var points in trail?.Segments ?? (IReadOnlyList<IReadOnlyList<GetTrail.TrailPoint>>)[])
             {
                 segment++;
                 foreach (var p in points)

@@ -120,19 +120,27 @@ public class TrailApiTests(TrailApiTests.WeekOfFixes fixture) : IClassFixture<Tr
         Assert.InRange(points.Count, 1_000, 5_000);
         Assert.Equal(points.Count, root.GetProperty("vertices").GetInt32());
         Assert.Equal(2, segments.Count);
-        Assert.True(segments[0][^1].GetProperty("at").GetDateTimeOffset() < fixture.GapStart);
-        Assert.True(segments[1][0].GetProperty("at").GetDateTimeOffset() >= fixture.GapStart.AddHours(1));
+        // Each vertex is an array of the fields the trail names.
+        Assert.Equal(["lat", "lon", "atUnixMs", "accuracyM", "number", "speedMps"], root.GetProperty("vertexFields").EnumerateArray().Select(f => f.GetString()));
+        static DateTimeOffset At(JsonElement vertex) => DateTimeOffset.FromUnixTimeMilliseconds(vertex[2].GetInt64());
+        Assert.True(At(segments[0][^1]) < fixture.GapStart);
+        Assert.True(At(segments[1][0]) >= fixture.GapStart.AddHours(1));
+        Assert.Equal(JsonValueKind.Null, segments[1][0][5].ValueKind);
+        Assert.Equal(JsonValueKind.Number, segments[1][1][5].ValueKind);
+        Assert.Equal(points.Select(p => p[4].GetInt32()).Order(), points.Select(p => p[4].GetInt32()));
 
         // Each check-in's fix (the one nearest in time, at most 2.5 s away) is among the vertices.
-        var times = points.Select(p => p.GetProperty("at").GetDateTimeOffset()).ToList();
+        var times = points.Select(At).ToList();
         foreach (var at in fixture.CheckInTimes)
         {
             Assert.Contains(times, t => Math.Abs((t - at).TotalSeconds) <= 2.5);
         }
 
         Assert.Equal(3, root.GetProperty("checkIns").GetArrayLength());
-        Assert.Contains(points, p => p.GetProperty("source").GetString() == "network estimate");
-        Assert.Contains(points, p => p.GetProperty("source").GetString() == "GPS");
+        // GPS fixes and network estimates both, told apart by the accuracy the trail names.
+        var gps = root.GetProperty("gpsAccuracyM").GetDouble();
+        Assert.Contains(points, p => p[3].GetDouble() > gps);
+        Assert.Contains(points, p => p[3].GetDouble() <= gps);
     }
 
     [Fact]
