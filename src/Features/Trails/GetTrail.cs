@@ -121,11 +121,15 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
         public TrailTimings? Timings { get; init; }
     }
 
-    /// <summary>Milliseconds: scope check, reading the fixes (alongside the events), reading the events and zones, thinning and shaping.</summary>
-    public sealed record TrailTimings(double ScopeMs, double FixesMs, double EventsMs, double ThinMs)
+    /// <summary>
+    /// Milliseconds: scope check, reading the fixes (alongside the events), reading the events and zones, marking
+    /// the gaps and the points to keep, thinning, and shaping the answer; and the garbage collector's pauses
+    /// meanwhile (the whole process's, so they may overlap any of the others).
+    /// </summary>
+    public sealed record TrailTimings(double ScopeMs, double FixesMs, double EventsMs, double MarkMs, double ThinMs, double ShapeMs, double GcPauseMs)
     {
         public string ToServerTiming() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"scope;dur={ScopeMs:0.0}, fixes;dur={FixesMs:0.0}, events;dur={EventsMs:0.0}, thin;dur={ThinMs:0.0}");
+            $"scope;dur={ScopeMs:0.0}, fixes;dur={FixesMs:0.0}, events;dur={EventsMs:0.0}, mark;dur={MarkMs:0.0}, thin;dur={ThinMs:0.0}, shape;dur={ShapeMs:0.0}, gc;dur={GcPauseMs:0.0}");
     }
 
     /// <summary>Fixes of one subject in a range, oldest first, a row each (the CSV export streams these).</summary>
@@ -178,6 +182,7 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var pausedBefore = GC.GetTotalPauseDuration();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var subject = await Scope.Subjects(db, user).AsNoTracking().Where(s => s.Id == query.SubjectId)
             .Select(s => new { s.Id, LastFixAt = db.Devices.Where(d => d.SubjectId == s.Id).Max(d => d.LastFixAt) })
@@ -190,7 +195,7 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
         var scoped = System.Diagnostics.Stopwatch.GetTimestamp();
         // The fixes come on a connection of their own while the events and zones are read.
         var fixesRead = 0L;
-        var reading = ReadFixesAsync(dataSource, query.SubjectId, query.From, query.To, ct)
+        var reading = ReadPooledFixesAsync(dataSource, query.SubjectId, query.From, query.To, ct)
             .ContinueWith(t => { fixesRead = System.Diagnostics.Stopwatch.GetTimestamp(); return t; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
             .Unwrap();
         // Should reading the events fail first, the read's own failure is observed rather than left behind.
@@ -214,74 +219,96 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
             .ToListAsync(ct);
 
         var eventsRead = System.Diagnostics.Stopwatch.GetTimestamp();
-        var fixes = await reading;
-        var thinning = System.Diagnostics.Stopwatch.GetTimestamp();
-        var gap = TimeSpan.FromSeconds(options.Value.GapSeconds);
-        var segments = TrailSimplifier.SplitAtGaps(fixes, gap);
-        var required = new HashSet<int>();
-        foreach (var c in checkIns)
+        // The fixes are in a pooled buffer (a week is 3.9 MB: allocating it afresh on every request made the
+        // collector stop the process for a full collection every few requests).
+        var (buffer, count) = await reading;
+        try
         {
-            AddNearest(fixes, c.CapturedAt, required);
-        }
-
-        foreach (var a in alerts)
-        {
-            AddNearest(fixes, a.RaisedAt, required);
-        }
-
-        AddZoneCrossings(fixes, segments, zones.Select(z => (NetTopologySuite.Geometries.Geometry)z.Area).ToList(), required);
-        var minTolerance = query.Zoom is { } zoom && fixes.Length > 0
-            ? 156_543.03 * Math.Cos(fixes[0].Lat * Math.PI / 180) / Math.Pow(2, Math.Clamp(zoom, 0, 22))
-            : 0;
-        var cap = query.AllPoints ? int.MaxValue : options.Value.MaxVertices;
-        var kept = TrailSimplifier.Simplify(fixes, segments, required, cap, query.AllPoints ? 0 : minTolerance, out var tolerance);
-
-        var drawn = new List<IReadOnlyList<TrailPoint>>(segments.Count);
-        var k = 0;
-        foreach (var (start, end) in segments)
-        {
-            var points = new List<TrailPoint>();
-            while (k < kept.Length && kept[k] <= end)
+            var fixes = new ArraySegment<TrailFix>(buffer, 0, count);
+            var thinning = System.Diagnostics.Stopwatch.GetTimestamp();
+            var gap = TimeSpan.FromSeconds(options.Value.GapSeconds);
+            var segments = TrailSimplifier.SplitAtGaps(fixes, gap);
+            var required = new HashSet<int>();
+            foreach (var c in checkIns)
             {
-                var i = kept[k++];
-                double? speed = i > start ? SpeedMps(fixes[i - 1], fixes[i]) : null;
-                points.Add(new TrailPoint(i + 1, fixes[i].At, fixes[i].Lat, fixes[i].Lon, fixes[i].AccuracyM, speed, SourceOf(fixes[i].AccuracyM)));
+                AddNearest(fixes, c.CapturedAt, required);
             }
 
-            drawn.Add(points);
-        }
-
-        var checkInMarks = new List<CheckInMark>(checkIns.Count);
-        foreach (var c in checkIns)
-        {
-            if (c.Location is { } at)
+            foreach (var a in alerts)
             {
-                checkInMarks.Add(new CheckInMark(c.Id, c.CapturedAt, at.Y, at.X, c.AccuracyM, c.Outcome, false));
+                AddNearest(fixes, a.RaisedAt, required);
             }
-            else if (Nearest(fixes, c.CapturedAt) is { } n)
-            {
-                // No position with the check-in: shown where the trail was at that moment, and said so.
-                checkInMarks.Add(new CheckInMark(c.Id, c.CapturedAt, fixes[n].Lat, fixes[n].Lon, fixes[n].AccuracyM, c.Outcome, true));
-            }
-        }
 
-        var alertMarks = alerts.Where(a => a.Location is not null)
-            .Select(a => new AlertMark(a.Id, a.Kind, a.State, a.RaisedAt, a.Location!.Y, a.Location.X, a.Summary))
-            .ToList();
-        var zoneShapes = zones.Select(z => new ZoneShape(z.Id, z.Name, z.Kind,
-                z.Area.ExteriorRing.Coordinates.Select(c => new[] { c.Y, c.X }).ToList(), z.CurfewStart, z.CurfewEnd))
-            .ToList();
-        var newest = subject.LastFixAt ?? (fixes.Length > 0 ? fixes[^1].At : null);
-        static double Ms(long from, long to) => System.Diagnostics.Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
-        return new Trail(query.SubjectId, query.From, query.To, fixes.Length, kept.Length, tolerance, new TrailSegments(drawn), checkInMarks, alertMarks, zoneShapes,
-            newest, TimeSpan.FromSeconds(options.Value.ExpectedFixIntervalSeconds), clock.GetUtcNow())
+            AddZoneCrossings(fixes, segments, zones.Select(z => (NetTopologySuite.Geometries.Geometry)z.Area).ToList(), required);
+            var minTolerance = query.Zoom is { } zoom && fixes.Count > 0
+                ? 156_543.03 * Math.Cos(fixes[0].Lat * Math.PI / 180) / Math.Pow(2, Math.Clamp(zoom, 0, 22))
+                : 0;
+            var cap = query.AllPoints ? int.MaxValue : options.Value.MaxVertices;
+            var marked = System.Diagnostics.Stopwatch.GetTimestamp();
+            var kept = TrailSimplifier.Simplify(fixes, segments, required, cap, query.AllPoints ? 0 : minTolerance, out var tolerance);
+            var simplified = System.Diagnostics.Stopwatch.GetTimestamp();
+
+            var drawn = new List<IReadOnlyList<TrailPoint>>(segments.Count);
+            var k = 0;
+            foreach (var (start, end) in segments)
+            {
+                var points = new List<TrailPoint>();
+                while (k < kept.Length && kept[k] <= end)
+                {
+                    var i = kept[k++];
+                    double? speed = i > start ? SpeedMps(fixes[i - 1], fixes[i]) : null;
+                    points.Add(new TrailPoint(i + 1, fixes[i].At, fixes[i].Lat, fixes[i].Lon, fixes[i].AccuracyM, speed, SourceOf(fixes[i].AccuracyM)));
+                }
+
+                drawn.Add(points);
+            }
+
+            var checkInMarks = new List<CheckInMark>(checkIns.Count);
+            foreach (var c in checkIns)
+            {
+                if (c.Location is { } at)
+                {
+                    checkInMarks.Add(new CheckInMark(c.Id, c.CapturedAt, at.Y, at.X, c.AccuracyM, c.Outcome, false));
+                }
+                else if (Nearest(fixes, c.CapturedAt) is { } n)
+                {
+                    // No position with the check-in: shown where the trail was at that moment, and said so.
+                    checkInMarks.Add(new CheckInMark(c.Id, c.CapturedAt, fixes[n].Lat, fixes[n].Lon, fixes[n].AccuracyM, c.Outcome, true));
+                }
+            }
+
+            var alertMarks = alerts.Where(a => a.Location is not null)
+                .Select(a => new AlertMark(a.Id, a.Kind, a.State, a.RaisedAt, a.Location!.Y, a.Location.X, a.Summary))
+                .ToList();
+            var zoneShapes = zones.Select(z => new ZoneShape(z.Id, z.Name, z.Kind,
+                    z.Area.ExteriorRing.Coordinates.Select(c => new[] { c.Y, c.X }).ToList(), z.CurfewStart, z.CurfewEnd))
+                .ToList();
+            var newest = subject.LastFixAt ?? (fixes.Count > 0 ? fixes[^1].At : null);
+            static double Ms(long from, long to) => System.Diagnostics.Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+            return new Trail(query.SubjectId, query.From, query.To, fixes.Count, kept.Length, tolerance, new TrailSegments(drawn), checkInMarks, alertMarks, zoneShapes,
+                newest, TimeSpan.FromSeconds(options.Value.ExpectedFixIntervalSeconds), clock.GetUtcNow())
+            {
+                Timings = new TrailTimings(Ms(started, scoped), Ms(scoped, fixesRead), Ms(scoped, eventsRead), Ms(thinning, marked), Ms(marked, simplified),
+                    Ms(simplified, System.Diagnostics.Stopwatch.GetTimestamp()), (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds),
+            };
+        }
+        finally
         {
-            Timings = new TrailTimings(Ms(started, scoped), Ms(scoped, fixesRead), Ms(scoped, eventsRead), Ms(thinning, System.Diagnostics.Stopwatch.GetTimestamp())),
-        };
+            System.Buffers.ArrayPool<TrailFix>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>All fixes of the range, oldest first: packed hours as one row each, the rest a row per fix.</summary>
     internal static async Task<TrailFix[]> ReadFixesAsync(NpgsqlDataSource dataSource, Guid subjectId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var (buffer, count) = await ReadPooledFixesAsync(dataSource, subjectId, from, to, ct);
+        var fixes = buffer.AsSpan(0, count).ToArray();
+        System.Buffers.ArrayPool<TrailFix>.Shared.Return(buffer);
+        return fixes;
+    }
+
+    /// <summary>The same, in a buffer from the shared pool (at least as long as the count) that the caller returns to it.</summary>
+    private static async Task<(TrailFix[] Buffer, int Count)> ReadPooledFixesAsync(NpgsqlDataSource dataSource, Guid subjectId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         // PostgreSQL keeps microseconds: the packed hours are cut at the same instants the raw read is.
         from = new DateTimeOffset(from.UtcTicks - (from.UtcTicks % 10), TimeSpan.Zero);
@@ -291,8 +318,8 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
         command.Parameters.AddWithValue(from.UtcDateTime);
         command.Parameters.AddWithValue(to.UtcDateTime);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-        // The pieces first, then one array of the exact size: a week is 120,960 fixes, and growing a list of
-        // them would allocate twice that on the large object heap on every request.
+        // The pieces first, then one buffer of the size: a week is 120,960 fixes, and growing a list of them
+        // would allocate twice that on the large object heap on every request.
         var pieces = new List<Piece>();
         var total = 0;
         while (await reader.ReadAsync(ct))
@@ -318,7 +345,7 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
 
         // Pieces cover disjoint hours, each oldest first: putting the pieces in order puts the fixes in order.
         pieces.Sort((a, b) => a.Key.CompareTo(b.Key));
-        var fixes = new TrailFix[total];
+        var fixes = System.Buffers.ArrayPool<TrailFix>.Shared.Rent(Math.Max(1, total));
         var k = 0;
         foreach (var piece in pieces)
         {
@@ -334,7 +361,7 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
             }
         }
 
-        return fixes;
+        return (fixes, total);
     }
 
     /// <summary>A packed hour (its fixes [Lo, Hi) in range), or a run of raw fixes; <paramref name="Key"/> orders them.</summary>
@@ -371,7 +398,7 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
         return low > 0 && at - fixes[low - 1].At < fixes[low].At - at ? low - 1 : low;
     }
 
-    private static void AddNearest(TrailFix[] fixes, DateTimeOffset at, HashSet<int> required)
+    private static void AddNearest(ArraySegment<TrailFix> fixes, DateTimeOffset at, HashSet<int> required)
     {
         if (Nearest(fixes, at) is { } n)
         {
@@ -380,9 +407,9 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
     }
 
     /// <summary>Both fixes either side of every change of side of a zone's boundary (on the boundary counts as inside).</summary>
-    private static void AddZoneCrossings(TrailFix[] fixes, List<(int Start, int End)> segments, List<NetTopologySuite.Geometries.Geometry> zones, HashSet<int> required)
+    private static void AddZoneCrossings(ArraySegment<TrailFix> fixes, List<(int Start, int End)> segments, List<NetTopologySuite.Geometries.Geometry> zones, HashSet<int> required)
     {
-        if (zones.Count == 0 || fixes.Length == 0)
+        if (zones.Count == 0 || fixes.Count == 0)
         {
             return;
         }

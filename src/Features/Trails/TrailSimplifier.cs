@@ -68,8 +68,28 @@ public static class TrailSimplifier
 
         const double metresPerDegree = Math.PI / 180 * Dashboard.Domain.Geo.EarthRadiusM;
         var xScale = metresPerDegree * Math.Cos(latSum / Math.Max(1, count) * Math.PI / 180);
-        var xs = new double[count];
-        var ys = new double[count];
+        // Pooled: for a week these are 2 MB a request, which would otherwise bring on full collections.
+        var xs = System.Buffers.ArrayPool<double>.Shared.Rent(count);
+        var ys = System.Buffers.ArrayPool<double>.Shared.Rent(count);
+        var keep = System.Buffers.ArrayPool<bool>.Shared.Rent(count);
+        try
+        {
+            return Simplify(fixes, segments, required, cap, minToleranceM, xScale, metresPerDegree, xs, ys, keep.AsSpan(0, count), out toleranceM);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(xs);
+            System.Buffers.ArrayPool<double>.Shared.Return(ys);
+            System.Buffers.ArrayPool<bool>.Shared.Return(keep);
+        }
+    }
+
+    private static int[] Simplify(
+        IReadOnlyList<TrailFix> fixes, IReadOnlyList<(int Start, int End)> segments, ISet<int> required, int cap, double minToleranceM,
+        double xScale, double metresPerDegree, double[] xs, double[] ys, Span<bool> keep, out double toleranceM)
+    {
+        var count = fixes.Count;
+        keep.Clear();
         for (var i = 0; i < count; i++)
         {
             var f = fixes[i];
@@ -77,28 +97,17 @@ public static class TrailSimplifier
             ys[i] = f.Lat * metresPerDegree;
         }
 
-        var keep = new bool[count];
         var mandatoryCount = 0;
-        void Mark(int i)
-        {
-            if (!keep[i])
-            {
-                keep[i] = true;
-                mandatoryCount++;
-            }
-        }
-
         foreach (var (start, end) in segments)
         {
-            Mark(start);
-            Mark(end);
+            mandatoryCount += Mark(keep, start) + Mark(keep, end);
         }
 
         foreach (var r in required)
         {
             if (r >= 0 && r < count)
             {
-                Mark(r);
+                mandatoryCount += Mark(keep, r);
             }
         }
 
@@ -159,6 +168,18 @@ public static class TrailSimplifier
         }
 
         return kept;
+    }
+
+    /// <summary>Keeps point <paramref name="i"/>: 1 when it was not kept yet.</summary>
+    private static int Mark(Span<bool> keep, int i)
+    {
+        if (keep[i])
+        {
+            return 0;
+        }
+
+        keep[i] = true;
+        return 1;
     }
 
     /// <summary>The interior point farthest from the chord between <paramref name="from"/> and <paramref name="to"/>, and its squared distance.</summary>
