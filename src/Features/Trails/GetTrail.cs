@@ -122,7 +122,7 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
     }
 
     /// <summary>
-    /// Milliseconds: scope check, reading the fixes (alongside the events), reading the events and zones, marking
+    /// Milliseconds: scope check, reading the fixes (alongside the scope check and the events), reading the events and zones, marking
     /// the gaps and the points to keep, thinning, and shaping the answer; and the garbage collector's pauses
     /// meanwhile (the whole process's, so they may overlap any of the others).
     /// </summary>
@@ -183,23 +183,28 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var pausedBefore = GC.GetTotalPauseDuration();
+        // The fixes come on a connection of their own while the scope is checked and the events and zones are
+        // read; out of scope, the read is cancelled and its result thrown away unseen.
+        using var refused = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var fixesRead = 0L;
+        var reading = ReadPooledFixesAsync(dataSource, query.SubjectId, query.From, query.To, refused.Token)
+            .ContinueWith(t => { fixesRead = System.Diagnostics.Stopwatch.GetTimestamp(); return t; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+            .Unwrap();
+        // Should the scope check or reading the events fail first, the read's own failure is observed rather than left behind.
+        _ = reading.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var subject = await Scope.Subjects(db, user).AsNoTracking().Where(s => s.Id == query.SubjectId)
             .Select(s => new { s.Id, LastFixAt = db.Devices.Where(d => d.SubjectId == s.Id).Max(d => d.LastFixAt) })
             .FirstOrDefaultAsync(ct);
         if (subject is null)
         {
+            await refused.CancelAsync();
+            _ = reading.ContinueWith(static t => System.Buffers.ArrayPool<TrailFix>.Shared.Return(t.Result.Buffer), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return null;
         }
 
         var scoped = System.Diagnostics.Stopwatch.GetTimestamp();
-        // The fixes come on a connection of their own while the events and zones are read.
-        var fixesRead = 0L;
-        var reading = ReadPooledFixesAsync(dataSource, query.SubjectId, query.From, query.To, ct)
-            .ContinueWith(t => { fixesRead = System.Diagnostics.Stopwatch.GetTimestamp(); return t; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-            .Unwrap();
-        // Should reading the events fail first, the read's own failure is observed rather than left behind.
-        _ = reading.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var from = query.From.ToUniversalTime();
         var to = query.To.ToUniversalTime();
         var checkIns = await db.CheckIns.AsNoTracking()
@@ -288,7 +293,7 @@ public sealed class GetTrail(IDbContextFactory<DashboardDb> dbFactory, NpgsqlDat
             return new Trail(query.SubjectId, query.From, query.To, fixes.Count, kept.Length, tolerance, new TrailSegments(drawn), checkInMarks, alertMarks, zoneShapes,
                 newest, TimeSpan.FromSeconds(options.Value.ExpectedFixIntervalSeconds), clock.GetUtcNow())
             {
-                Timings = new TrailTimings(Ms(started, scoped), Ms(scoped, fixesRead), Ms(scoped, eventsRead), Ms(thinning, marked), Ms(marked, simplified),
+                Timings = new TrailTimings(Ms(started, scoped), Ms(started, fixesRead), Ms(scoped, eventsRead), Ms(thinning, marked), Ms(marked, simplified),
                     Ms(simplified, System.Diagnostics.Stopwatch.GetTimestamp()), (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds),
             };
         }
