@@ -215,16 +215,34 @@ public class BreachReportTests(SeededApp fixture, Xunit.Abstractions.ITestOutput
     }
 
     [Fact]
-    public async Task Including_photos_is_recorded_with_the_export()
+    public async Task Including_photos_puts_the_held_photos_in_the_report_and_records_it_with_the_export()
     {
-        var seeded = await ReportSeed.BreachAsync(fixture.App.Services, Db, "demo-0013", evidence: 10, fixSeconds: 0);
+        var seeded = await ReportSeed.BreachAsync(fixture.App.Services, Db, "demo-0013", evidence: 10, fixSeconds: 0, photos: 2);
 
+        var (without, plain) = await DownloadAsync("auditor1", seeded.BreachId);
         var (response, pdf) = await DownloadAsync("auditor1", seeded.BreachId, photos: true);
 
+        Assert.Equal(HttpStatusCode.OK, without.StatusCode);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Photos", PdfTools.PageTexts(pdf)[^2], StringComparison.Ordinal);
+        using (var document = UglyToad.PdfPig.PdfDocument.Open(plain))
+        {
+            Assert.All(document.GetPages(), p => Assert.Empty(p.GetImages()));
+        }
+
+        var pages = PdfTools.PageTexts(pdf);
+        Assert.Contains("Photos", pages[^2], StringComparison.Ordinal);
+        Assert.Contains("Photos" + PdfTools.Squeeze("Included at the exporter's request"), pages[0], StringComparison.Ordinal);
+        using (var document = UglyToad.PdfPig.PdfDocument.Open(pdf))
+        {
+            // The two photos, on the photos page and nowhere else (the map and chart stay vectors).
+            var images = document.GetPages().Select(p => (p.Number, Count: p.GetImages().Count())).Where(x => x.Count > 0).ToList();
+            Assert.Equal([(pages.Count - 1, 2)], images);
+        }
+
+        Assert.Contains(PdfTools.Squeeze($"Check-in photo, {ReportTime.London(seeded.EvidenceTimes[0])}"), pages[^2], StringComparison.Ordinal);
         Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM report_exports WHERE breach_id = $1 AND includes_photos", seeded.BreachId));
-        Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE action = 'report-exported' AND entity_id = $1 AND detail LIKE '%with photos%'", seeded.BreachId.ToString()));
+        Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE action = 'report-exported' AND entity_id = $1 AND detail LIKE '%exported as PDF with photos (2 included, at the exporter''s request)%'", seeded.BreachId.ToString()));
+        Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE action = 'report-exported' AND entity_id = $1 AND detail LIKE '%exported as PDF without photos%'", seeded.BreachId.ToString()));
     }
 
     [Fact]
@@ -298,6 +316,11 @@ public class BreachReportTests(SeededApp fixture, Xunit.Abstractions.ITestOutput
 
         Assert.True(intact.Matches, intact.Message);
         Assert.Equal(officer1.Name, intact.Record!.ExportedBy);
+        // When it was exported: the very instant on record, as the page shows it (London and UTC).
+        var exportedAt = (DateTime)(await Sql.ScalarAsync(Db, "SELECT exported_at FROM report_exports WHERE sha256 = $1", hash))!;
+        Assert.Equal(exportedAt, intact.Record.ExportedAt.UtcDateTime);
+        Assert.Contains($"exported by {officer1.Name} on {ReportTime.London(exportedAt)} ({ReportTime.Utc(exportedAt)})", intact.Message, StringComparison.Ordinal);
+        Assert.Equal(intact.Record, typed.Record);
         Assert.Contains("exported by", intact.Message, StringComparison.Ordinal);
         Assert.False(byContent.Matches);
         Assert.Contains("Does not match", byContent.Message, StringComparison.Ordinal);
