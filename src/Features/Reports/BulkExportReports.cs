@@ -88,7 +88,9 @@ public sealed class BulkExportReports(IDbContextFactory<DashboardDb> dbFactory, 
 
     /// <summary>
     /// Writes the ZIP of <paramref name="breachIds"/> to <paramref name="output"/>, calling
-    /// <paramref name="progress"/> after each report. Cancelling stops after the report being written.
+    /// <paramref name="progress"/> after each report. Cancelling stops after the report being written: a
+    /// report once started is generated, recorded and written whole, so the exports on record are exactly
+    /// the reports the download received (the progress count).
     /// </summary>
     public async Task WriteZipAsync(IReadOnlyList<Guid> breachIds, Filter filter, CurrentUser user, Stream output, Action<int>? progress, CancellationToken ct)
     {
@@ -107,7 +109,9 @@ public sealed class BulkExportReports(IDbContextFactory<DashboardDb> dbFactory, 
             foreach (var id in breachIds)
             {
                 ct.ThrowIfCancellationRequested();
-                var report = await export.HandleAsync(id, includePhotos: false, user, ct, context: " in a bulk export");
+                // Not cancellable once started: an export recorded but cut from the download would be on record
+                // without the auditor ever having received it.
+                var report = await export.HandleAsync(id, includePhotos: false, user, CancellationToken.None, context: " in a bulk export");
                 if (report is null)
                 {
                     continue; // left the scope meanwhile
@@ -124,7 +128,7 @@ public sealed class BulkExportReports(IDbContextFactory<DashboardDb> dbFactory, 
                 index.AppendJoin(',', Csv(report.ReportNumber), Csv(d.CaseReference), Csv(d.BreachNumber), Csv(AlertRules.Describe(d.Kind)), Csv(BreachText.Describe(d.State)),
                     Csv(Iso(d.ProposedAt)), Csv(d.DecidedAt is { } at ? Iso(at) : ""), Csv(d.DecidedAt is null ? "Undecided" : BreachText.Describe(d.State)),
                     Csv(d.DecidedBy ?? ""), Csv(d.DecisionReason ?? ""), report.PageCount.ToString(CultureInfo.InvariantCulture), report.Sha256, Csv(report.FileName)).Append('\n');
-                await buffer.DrainAsync(output, ct);
+                await buffer.DrainAsync(output, CancellationToken.None);
                 progress?.Invoke(++done);
             }
 

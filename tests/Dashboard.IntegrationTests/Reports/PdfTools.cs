@@ -23,6 +23,20 @@ internal static class PdfTools
         return [.. document.GetPages().Select(p => Squeeze(string.Concat(p.Letters.Select(l => l.Value))))];
     }
 
+    /// <summary>
+    /// Each page's lines (top to bottom) as their words joined by single spaces (left to right), with where
+    /// the line starts: enough to tell a table's first column from the others.
+    /// </summary>
+    public static List<List<(double Left, string Text)>> PageLines(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return [.. document.GetPages().Select(p => p.GetWords()
+            .GroupBy(w => Math.Round(w.Letters[0].StartBaseLine.Y))
+            .OrderByDescending(line => line.Key)
+            .Select(line => (line.Min(w => w.BoundingBox.Left), string.Join(' ', line.OrderBy(w => w.BoundingBox.Left).Select(w => w.Text))))
+            .ToList())];
+    }
+
     /// <summary>Text without white space: wrapping in table cells moves line breaks, never letters.</summary>
     public static string Squeeze(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 

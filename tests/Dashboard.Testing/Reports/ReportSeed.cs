@@ -25,10 +25,15 @@ public static class ReportSeed
 
     private static int _sequence;
 
+    /// <summary>A 64 x 80 JPEG (a colour gradient), standing in for a check-in photo.</summary>
+    private static readonly byte[] Photo = Convert.FromBase64String(
+        "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAoHBwgHBgoICAgLCgoLDhgQDg0NDh0VFhEYIx8lJCIfIiEmKzcvJik0KSEiMEExNDk7Pj4+JS5ESUM8SDc9Pjv/2wBDAQoLCw4NDhwQEBw7KCIoOzs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozv/wAARCABQAEADASIAAhEBAxEB/8QAFgABAQEAAAAAAAAAAAAAAAAAAAQH/8QAFhABAQEAAAAAAAAAAAAAAAAAABNh/8QAGAEBAQEBAQAAAAAAAAAAAAAAAAQFAgb/xAAWEQEBAQAAAAAAAAAAAAAAAAAAEhP/2gAMAwEAAhEDEQA/AMqlhLFsiT0+7iEUsJYtkSNyEUsJYtkSNyEUsJYtkSNyFsiSyRJi7q4RyJLJEjchHIkskSNyEciSyRI3IWyJLZEmJurhFIktkSNyEUiS2RI3IRSJLZEjchbIktkSYu6uEUiS2RI3IRSJLZEjchFIktkSNyFsiSyRJi7rIRyJLJEjchHIkskSNyEciSyRI3If/9k=");
+
     /// <param name="evidence">Timeline items: two fifths alerts, as many check-ins, a tenth device events, the rest notes.</param>
     /// <param name="fixSeconds">The trail: one fix every so many seconds over <paramref name="trailDays"/> days; 0 for none.</param>
+    /// <param name="photos">How many of the evidence check-ins still hold their photo (a small JPEG), first ones first.</param>
     public static async Task<Seeded> BreachAsync(IServiceProvider services, string connectionString, string device,
-        int evidence = 200, int trailDays = 30, int fixSeconds = 60, bool decided = true, DateTimeOffset? end = null)
+        int evidence = 200, int trailDays = 30, int fixSeconds = 60, bool decided = true, DateTimeOffset? end = null, int photos = 0)
     {
         ArgumentNullException.ThrowIfNull(services);
         var audit = services.GetRequiredService<AuditLog>();
@@ -77,12 +82,19 @@ public static class ReportSeed
             var checkInId = Guid.CreateVersion7();
             var borderline = i % 4 == 3;
             var match = borderline ? 0.62 + (i % 7 * 0.02) : 0.12 + (i % 9 * 0.04);
+            Guid? photoId = i < photos ? Guid.CreateVersion7() : null;
+            if (photoId is not null)
+            {
+                Add("INSERT INTO photos (id, subject_id, kind, jpeg, created_at, legal_hold) VALUES ($1, $2, 'CheckIn', $3, $4, false)",
+                    photoId, subjectId, Photo, checkInAt);
+            }
+
             Add("""
                 INSERT INTO check_ins (id, event_id, subject_id, device_id, captured_at, received_at, match_score, liveness_score, outcome,
-                                       policy_version, accept_match, reject_match, accept_liveness, reject_liveness, location, accuracy_m, synthetic)
+                                       policy_version, accept_match, reject_match, accept_liveness, reject_liveness, location, accuracy_m, synthetic, photo_id)
                 VALUES ($1, gen_random_uuid(), $2, $3, $4, $4, $5, 0.86, $6, 1, 0.80, 0.50, 0.70, 0.30,
-                        (SELECT ST_Project(home, 400 + $7 * 15, radians($7 * 37))::geography FROM subjects WHERE id = $2), 8, false)
-                """, checkInId, subjectId, device, checkInAt, match, borderline ? "Borderline" : "Failed", (double)(i % 24));
+                        (SELECT ST_Project(home, 400 + $7 * 15, radians($7 * 37))::geography FROM subjects WHERE id = $2), 8, false, $8)
+                """, checkInId, subjectId, device, checkInAt, match, borderline ? "Borderline" : "Failed", (double)(i % 24), photoId);
             if (borderline)
             {
                 var reason = $"Face turned away in review {i}; not the same person.";
