@@ -37,7 +37,8 @@ public sealed class AuditLog(IDbContextFactory<DashboardDb> dbFactory, TimeProvi
     /// <summary>The previous hash of the first row.</summary>
     public static readonly byte[] GenesisHash = new byte[32];
 
-    private const long ChainLockKey = 0x4155_4449_5400; // "AUDIT"
+    /// <summary>The advisory lock every append takes ("AUDIT"); tests hold it to pace what appends.</summary>
+    public const long ChainLockKey = 0x4155_4449_5400;
 
     /// <summary>Appends in a transaction of its own.</summary>
     public async Task AppendAsync(AuditEntry entry, CancellationToken ct)

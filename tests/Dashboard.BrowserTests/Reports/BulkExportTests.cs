@@ -10,7 +10,7 @@ namespace Dashboard.BrowserTests.Reports;
 public class BulkExportTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     /// <summary>The audit chain's advisory lock: every export appends an audit entry under it.</summary>
-    private const long AuditChainLock = 0x4155_4449_5400;
+    private const long AuditChainLock = Dashboard.Audit.AuditLog.ChainLockKey;
 
     [Fact]
     public async Task An_auditor_sees_a_bulk_export_progress_and_cancels_it()
