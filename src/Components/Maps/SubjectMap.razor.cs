@@ -26,6 +26,7 @@ public sealed partial class SubjectMap : IAsyncDisposable
     };
 
     private TrailMap? _map;
+    private Dashboard.Features.Zones.ZoneEditor? _editor;
     private GetTrail.Trail? _trail;
     private List<GetTrail.TrailPoint> _points = [];
     private GetTrail.TrailPoint? _selected;
@@ -92,6 +93,9 @@ public sealed partial class SubjectMap : IAsyncDisposable
     {
         await LoadAsync();
     }
+
+    /// <summary>Clicks on the map while a zone is drawn go to the zone editor.</summary>
+    private Task MapClickedAsync(Dashboard.Domain.LatLon position) => _editor?.MapClickedAsync(position) ?? Task.CompletedTask;
 
     private void SetPreset(string preset)
     {
