@@ -25,6 +25,12 @@ public class ZoneEditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixt
         // The keyboard path: centre and radius typed.
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit zones", Exact = true }).ClickAsync();
         var editor = page.GetByTestId("zone-editor");
+        // Nothing typed: each message stands next to its field, and nothing is stored.
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save the new zone" }).ClickAsync();
+        await Assertions.Expect(editor.GetByTestId("zone-error")).ToHaveTextAsync("The zone was not saved: correct the 4 fields marked below.");
+        await Assertions.Expect(editor.Locator(".mud-input-control", new() { HasText = "Zone name" })).ToContainTextAsync("Give the zone a name.");
+        await Assertions.Expect(editor.Locator(".mud-input-control", new() { HasText = "Centre latitude" })).ToContainTextAsync("Give the centre's latitude.");
+        await Assertions.Expect(editor.Locator(".mud-input-control", new() { HasText = "Radius in metres" })).ToContainTextAsync("Give the radius in metres.");
         await editor.GetByLabel("Zone name").FillAsync("Victim's street");
         await editor.GetByLabel("Centre latitude").FillAsync("51.52");
         await editor.GetByLabel("Centre longitude").FillAsync("-0.09");
@@ -61,5 +67,17 @@ public class ZoneEditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixt
         await Assertions.Expect(page.GetByTestId("zone-editor-list")).ToContainTextAsync("\"Park\", exclusion zone, polygon of 4 corners");
         Assert.Equal(2, await Sql.CountAsync(cs, "SELECT count(*) FROM audit_events WHERE action = 'zone-created' AND subject_id = $1", subject));
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public async Task An_officer_sees_the_zones_but_no_zone_editor()
+    {
+        var subject = (Guid)(await Sql.ScalarAsync(fixture.App.ConnectionString, "SELECT subject_id FROM devices WHERE id = 'demo-0019'"))!;
+        var page = await fixture.SignedInPageAsync("officer1", "/");
+        await page.GotoAsync($"/subjects/{subject}");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("trail-legend")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("zone-editor")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Edit zones", Exact = true })).ToHaveCountAsync(0);
     }
 }
