@@ -2,6 +2,7 @@ using Dashboard.Audit;
 using Dashboard.Data;
 using Dashboard.Data.Entities;
 using Dashboard.Features.Breaches;
+using Dashboard.Live;
 using Dashboard.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ namespace Dashboard.Features.Zones;
 /// centre and radius) and audited in one transaction. The zone rules read zones afresh for every batch of
 /// fixes, so the next batch is judged against it; only fixes taken after it was drawn count.
 /// </summary>
-public sealed class CreateZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, TimeProvider clock)
+public sealed class CreateZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
 {
     public async Task<ActionResult> HandleAsync(Guid subjectId, ZoneDraft draft, CurrentUser user, CancellationToken ct)
     {
@@ -60,6 +61,7 @@ public sealed class CreateZone(IDbContextFactory<DashboardDb> dbFactory, AuditLo
         await audit.AppendAsync(db, new AuditEntry(user.Id, user.Name, "zone-created", subjectId, "zone", zone.Id.ToString(),
             $"Created {ZoneStore.Describe(zone)}."), ct);
         await tx.CommitAsync(ct);
+        await live.ZonesChangedAsync(new ZonesChanged(zone.SubjectId, zone.Id, "created", clock.GetUtcNow()), CancellationToken.None);
         return new ActionResult.Done(zone.Id);
     }
 }

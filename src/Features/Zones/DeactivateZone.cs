@@ -1,6 +1,7 @@
 using Dashboard.Audit;
 using Dashboard.Data;
 using Dashboard.Features.Breaches;
+using Dashboard.Live;
 using Dashboard.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,7 @@ namespace Dashboard.Features.Zones;
 /// A supervisor ends a zone of a subject of their team. The zone is kept (alerts and the audit log name it)
 /// but no longer drawn or watched; its watch state goes. Alerts it raised stay as they are.
 /// </summary>
-public sealed class DeactivateZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit)
+public sealed class DeactivateZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
 {
     public async Task<ActionResult> HandleAsync(Guid zoneId, uint version, CurrentUser user, CancellationToken ct)
     {
@@ -48,6 +49,7 @@ public sealed class DeactivateZone(IDbContextFactory<DashboardDb> dbFactory, Aud
         await audit.AppendAsync(db, new AuditEntry(user.Id, user.Name, "zone-deactivated", zone.SubjectId, "zone", zone.Id.ToString(),
             $"Deactivated {ZoneStore.Describe(zone)}. It is no longer watched; alerts it raised stay as they are."), ct);
         await tx.CommitAsync(ct);
+        await live.ZonesChangedAsync(new ZonesChanged(zone.SubjectId, zone.Id, "deactivated", clock.GetUtcNow()), CancellationToken.None);
         return new ActionResult.Done(zone.Id);
     }
 }

@@ -1,6 +1,7 @@
 using Dashboard.Audit;
 using Dashboard.Data;
 using Dashboard.Features.Breaches;
+using Dashboard.Live;
 using Dashboard.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +24,7 @@ namespace Dashboard.Features.Zones;
 /// A change of name or curfew hours only keeps the watch: the side is the same, and curfew hours are
 /// applied fix by fix.
 /// </remarks>
-public sealed class EditZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, TimeProvider clock)
+public sealed class EditZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
 {
     public async Task<ActionResult> HandleAsync(Guid zoneId, ZoneDraft draft, uint version, CurrentUser user, CancellationToken ct)
     {
@@ -92,6 +93,7 @@ public sealed class EditZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog 
         await audit.AppendAsync(db, new AuditEntry(user.Id, user.Name, "zone-edited", zone.SubjectId, "zone", zone.Id.ToString(),
             $"Before: {before}. After: {after}.{(restarted ? " The zone's watch starts afresh: only fixes after this change count against it." : "")}"), ct);
         await tx.CommitAsync(ct);
+        await live.ZonesChangedAsync(new ZonesChanged(zone.SubjectId, zone.Id, "edited", clock.GetUtcNow()), CancellationToken.None);
         return new ActionResult.Done(zone.Id);
     }
 }

@@ -4,6 +4,7 @@ using Dashboard.Domain;
 using Dashboard.Features.Breaches;
 using Dashboard.Security;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Dashboard.Features.Zones;
 
@@ -52,9 +53,11 @@ public sealed partial class ZoneEditor
     [Parameter, EditorRequired]
     public Guid SubjectId { get; set; }
 
-    /// <summary>The signed-in supervisor.</summary>
-    [Parameter, EditorRequired]
-    public CurrentUser User { get; set; } = default!;
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    /// <summary>The signed-in user (the page shows the editor to supervisors; the use cases check again).</summary>
+    private CurrentUser User { get; set; } = default!;
 
     /// <summary>The map that shows the draft and takes the clicks (the page forwards them to <see cref="MapClickedAsync"/>).</summary>
     [Parameter]
@@ -63,6 +66,9 @@ public sealed partial class ZoneEditor
     /// <summary>Raised after a zone was saved or deactivated, so the page redraws the zones.</summary>
     [Parameter]
     public EventCallback OnChanged { get; set; }
+
+    protected override async Task OnInitializedAsync() =>
+        User = CurrentUser.From((await AuthState).User) ?? throw new InvalidOperationException("The zone editor needs a signed-in member of staff.");
 
     private int CornerCount => ParseCorners(_cornersText).Corners.Count;
 

@@ -14,6 +14,13 @@ public class ZoneEditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixt
         var subject = (Guid)(await Sql.ScalarAsync(cs, "SELECT subject_id FROM devices WHERE id = 'demo-0020'"))!;
         var exclusions = (int)await Sql.CountAsync(cs, "SELECT count(*) FROM zones WHERE subject_id = $1 AND active AND kind = 'Exclusion'", subject);
 
+        // The subject's officer has the subject open too: the new zones appear on their map live.
+        var officer = await fixture.SignedInPageAsync("officer2", "/");
+        await officer.GotoAsync($"/subjects/{subject}");
+        await BrowserFixture.WaitInteractiveAsync(officer);
+        var officersMap = officer.GetByTestId("subject-trail-map");
+        await Assertions.Expect(officersMap.Locator("path.zone--exclusion")).ToHaveCountAsync(exclusions, new() { Timeout = 15_000 });
+
         var page = await fixture.SignedInPageAsync("supervisor1", "/");
         var errors = BrowserFixture.CollectErrors(page);
         await page.GotoAsync($"/subjects/{subject}");
@@ -42,6 +49,8 @@ public class ZoneEditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixt
         await Assertions.Expect(map.Locator("path.zone--exclusion")).ToHaveCountAsync(exclusions + 1);
         await Assertions.Expect(page.GetByTestId("zone-editor-list")).ToContainTextAsync("\"Victim's street\", exclusion zone, circle of 250 m around 51.52000, -0.09000");
         await Assertions.Expect(page.GetByTestId("zone-list")).ToContainTextAsync("Victim's street: exclusion zone");
+        await Assertions.Expect(officersMap.Locator("path.zone--exclusion")).ToHaveCountAsync(exclusions + 1);
+        await Assertions.Expect(officer.GetByTestId("zone-list")).ToContainTextAsync("Victim's street: exclusion zone");
 
         // The pointer path: four clicks on the map.
         await editor.GetByLabel("Zone name").FillAsync("Park");
