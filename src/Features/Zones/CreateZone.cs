@@ -57,7 +57,7 @@ public sealed class CreateZone(IDbContextFactory<DashboardDb> dbFactory, AuditLo
         db.Zones.Add(zone);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        await ZoneStore.RestartWatchAsync(db, zone.Id, subjectId, now, ct);
+        await ZoneStore.RestartWatchAsync(db, zone.Id, subjectId, now, keepEpisode: false, ct);
         await audit.AppendAsync(db, new AuditEntry(user.Id, user.Name, "zone-created", subjectId, "zone", zone.Id.ToString(),
             $"Created {ZoneStore.Describe(zone)}."), ct);
         await tx.CommitAsync(ct);

@@ -16,13 +16,16 @@ namespace Dashboard.Features.Zones;
 /// When the outline or the kind changes, the zone's watch starts afresh (<see cref="ZoneStore.RestartWatchAsync"/>):
 /// the side the subject was confirmed on, and any run of evidence, were judged against the old outline and
 /// say nothing about the new one. Carrying them over could raise a false alert (a subject "confirmed inside"
-/// an old exclusion outline counted as inside the new one at the first fix) or end an episode on no
-/// evidence. So the rules need the usual run of fresh fixes, all taken after the edit, before they judge the
-/// new zone; a fix taken before the edit (a late batch) never counts against it. An alert already raised on
-/// the old zone stays as it is for the officer to deal with; if the subject is still in breach of the zone as
-/// now drawn, the fresh fixes raise a new alert, dated from the first of them (never before the edit).
-/// A change of name or curfew hours only keeps the watch: the side is the same, and curfew hours are
-/// applied fix by fix.
+/// an old exclusion outline counted as inside the new one at once). So the rules need the usual run of fresh
+/// fixes, all taken after the edit, before they judge the new zone; a fix taken before the edit (a late
+/// batch) never counts against it, and an alert is never dated before the edit.
+/// An episode open at the time of an outline change stays open on its alert while the side is unknown
+/// (<see cref="Domain.ZoneRules.Step"/> ends episodes on a confirmed side only): if the fresh fixes confirm
+/// the subject still in breach of the zone as now drawn, the same stay goes on under the same alert (no
+/// second alert for one stay); if they confirm the subject clear of it, the episode ends. A change of kind
+/// lets the episode go (its alert, about the old kind, stays for the officer), and a breach of the new kind
+/// raises its own alert. A change of name or curfew hours only keeps the watch as it is: the side is the
+/// same, and curfew hours are applied fix by fix.
 /// </remarks>
 public sealed class EditZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
 {
@@ -87,7 +90,7 @@ public sealed class EditZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog 
         var restarted = outlineChanged || kindChanged;
         if (restarted)
         {
-            await ZoneStore.RestartWatchAsync(db, zone.Id, zone.SubjectId, clock.GetUtcNow(), ct);
+            await ZoneStore.RestartWatchAsync(db, zone.Id, zone.SubjectId, clock.GetUtcNow(), keepEpisode: !kindChanged, ct);
         }
 
         await audit.AppendAsync(db, new AuditEntry(user.Id, user.Name, "zone-edited", zone.SubjectId, "zone", zone.Id.ToString(),

@@ -47,17 +47,20 @@ internal static class ZoneStore
         draft.Shape == ZoneShapeKind.Circle ? new Point(draft.CentreLon!.Value, draft.CentreLat!.Value) { SRID = 4326 } : null;
 
     /// <summary>
-    /// Starts the zone's watch afresh, in the caller's transaction: no confirmed side, no evidence, no open
-    /// episode, and only fixes taken after <paramref name="now"/> count. See <see cref="EditZone"/> for why.
-    /// Moving <c>last_fix_at</c> also makes an ingestion pass that read the zone before this change fail its
-    /// optimistic write and run again on the new outline.
+    /// Starts the zone's watch afresh, in the caller's transaction: no confirmed side, no evidence, and only
+    /// fixes taken after <paramref name="now"/> count. With <paramref name="keepEpisode"/> an open episode
+    /// stays open (its alert goes on, or ends when fresh fixes confirm the person is clear of the zone);
+    /// without, it is let go. See <see cref="EditZone"/> for why. Moving <c>last_fix_at</c> also makes an
+    /// ingestion pass that read the zone before this change fail its optimistic write and run again on the
+    /// new outline.
     /// </summary>
-    public static Task RestartWatchAsync(DashboardDb db, Guid zoneId, Guid subjectId, DateTimeOffset now, CancellationToken ct) =>
+    public static Task RestartWatchAsync(DashboardDb db, Guid zoneId, Guid subjectId, DateTimeOffset now, bool keepEpisode, CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO zone_presences (zone_id, subject_id, inside, since, candidate, candidate_count, candidate_since, last_fix_at, open_alert_id)
             VALUES ({zoneId}, {subjectId}, NULL, NULL, NULL, 0, NULL, {now}, NULL)
             ON CONFLICT (zone_id) DO UPDATE SET inside = NULL, since = NULL, candidate = NULL, candidate_count = 0, candidate_since = NULL,
-                last_fix_at = greatest(zone_presences.last_fix_at, excluded.last_fix_at), open_alert_id = NULL
+                last_fix_at = greatest(zone_presences.last_fix_at, excluded.last_fix_at),
+                open_alert_id = CASE WHEN {keepEpisode} THEN zone_presences.open_alert_id END
             """, ct);
 
     /// <summary>A stored zone in words (as <see cref="ZoneDraft.Describe()"/> says a draft).</summary>

@@ -190,4 +190,37 @@ public class ZoneEditingTests(AlertSourcesApp fixture) : IClassFixture<AlertSour
             zoneId, afterEdit));
         Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM alerts WHERE zone_id = $1", zoneId));
     }
+
+    [Fact]
+    public async Task Changing_a_zone_during_an_open_episode_raises_no_second_alert_for_the_same_stay_and_ends_it_on_fresh_evidence()
+    {
+        var subject = await fixture.SubjectOfAsync("demo-0015");
+        var supervisor = await UserAsync("supervisor1");
+        var place = new LatLon(51.47, -0.35);
+        var zoneId = Assert.IsType<ActionResult.Done>(await Use<CreateZone>().HandleAsync(subject, Circle("Shop", place.Lat, place.Lon, 150), supervisor, Ct)).Id!.Value;
+        var start = AlertSourcesApp.Ago(TimeSpan.Zero).AddSeconds(1);
+        await fixture.PostFixesAsync("demo-0015", [(start, place.Lat, place.Lon, 10, 80), (start.AddSeconds(10), place.Lat, place.Lon, 10, 80)]);
+        var alert = (Guid)(await Sql.ScalarAsync(fixture.Db, "SELECT open_alert_id FROM zone_presences WHERE zone_id = $1", zoneId))!;
+
+        // A new name only: the watch is kept as it is.
+        Assert.IsType<ActionResult.Done>(await Use<EditZone>().HandleAsync(zoneId, Circle("Corner shop", place.Lat, place.Lon, 150), (await ZoneAsync(subject, zoneId)).Version, supervisor, Ct));
+        Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM zone_presences WHERE zone_id = $1 AND inside AND open_alert_id = $2", zoneId, alert));
+
+        // Moved 60 m, still over the subject: the watch restarts with the episode open, and fresh fixes there raise no second alert.
+        var moved = Geo.Offset(place, 60, 90);
+        Assert.IsType<ActionResult.Done>(await Use<EditZone>().HandleAsync(zoneId, Circle("Corner shop", moved.Lat, moved.Lon, 150), (await ZoneAsync(subject, zoneId)).Version, supervisor, Ct));
+        Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM zone_presences WHERE zone_id = $1 AND inside IS NULL AND open_alert_id = $2", zoneId, alert));
+        await fixture.PostFixesAsync("demo-0015", [(start.AddSeconds(20), place.Lat, place.Lon, 10, 80), (start.AddSeconds(30), place.Lat, place.Lon, 10, 80)]);
+        Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM alerts WHERE zone_id = $1", zoneId));
+        Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM zone_presences WHERE zone_id = $1 AND inside AND open_alert_id = $2", zoneId, alert));
+
+        // Moved 2 km away: fresh fixes confirm the subject clear of it, and the episode ends; still one alert.
+        var far = Geo.Offset(place, 2000, 0);
+        Assert.IsType<ActionResult.Done>(await Use<EditZone>().HandleAsync(zoneId, Circle("Corner shop", far.Lat, far.Lon, 150), (await ZoneAsync(subject, zoneId)).Version, supervisor, Ct));
+        await fixture.PostFixesAsync("demo-0015", [(start.AddSeconds(40), place.Lat, place.Lon, 10, 80)]);
+        Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM zone_presences WHERE zone_id = $1 AND inside IS NULL AND open_alert_id = $2", zoneId, alert));
+        await fixture.PostFixesAsync("demo-0015", [(start.AddSeconds(50), place.Lat, place.Lon, 10, 80)]);
+        Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM zone_presences WHERE zone_id = $1 AND inside = false AND open_alert_id IS NULL", zoneId));
+        Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM alerts WHERE zone_id = $1", zoneId));
+    }
 }
