@@ -119,7 +119,7 @@ public sealed partial class ZoneEditor
         _lat = zone.Centre?.Lat;
         _lon = zone.Centre?.Lon;
         _radius = zone.RadiusM;
-        _cornersText = string.Join("\n", zone.Corners.Select(ZoneDraft.Position));
+        _cornersText = string.Join("\n", zone.Corners.Select(Line));
         _curfewStart = zone.CurfewStart?.ToString("HH:mm", Invariant);
         _curfewEnd = zone.CurfewEnd?.ToString("HH:mm", Invariant);
         _problems = [];
@@ -197,7 +197,7 @@ public sealed partial class ZoneEditor
         }
         else
         {
-            var line = ZoneDraft.Position(new LatLon(lat, lon));
+            var line = Line(new LatLon(lat, lon));
             _cornersText = string.IsNullOrWhiteSpace(_cornersText) ? line : _cornersText.TrimEnd() + "\n" + line;
         }
 
@@ -205,6 +205,9 @@ public sealed partial class ZoneEditor
         await ShowDraftAsync();
         StateHasChanged();
     }
+
+    /// <summary>A corner as typed back into the form: exact, so that saving an unchanged outline changes nothing.</summary>
+    private static string Line(LatLon p) => $"{p.Lat.ToString("R", Invariant)}, {p.Lon.ToString("R", Invariant)}";
 
     private async Task RemoveLastCornerAsync()
     {
