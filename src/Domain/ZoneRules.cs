@@ -150,7 +150,9 @@ public static class ZoneRules
             return new ZoneStep(state with { EpisodeOpen = true }, ZoneChange.ViolationStarted, since);
         }
 
-        return !violating && state.EpisodeOpen
+        // An episode ends on a confirmed side only: after a zone's outline was changed its watch restarts with no
+        // side known, and an episode running then goes on until fresh fixes confirm where the person is.
+        return !violating && state.EpisodeOpen && state.Inside is not null
             ? new ZoneStep(state with { EpisodeOpen = false }, ZoneChange.ViolationEnded, null)
             : new ZoneStep(state, ZoneChange.None, null);
     }

@@ -9,6 +9,7 @@ using Dashboard.Features.Subjects;
 using Dashboard.Features.Reports;
 using Dashboard.Features.Trails;
 using Dashboard.Features.Transparency;
+using Dashboard.Features.Zones;
 
 namespace Dashboard.Features;
 
@@ -44,5 +45,6 @@ public static class FeatureSetup
         builder.Services.AddOversight();
         builder.AddReports();
         builder.Services.AddTransparency();
+        builder.Services.AddZones();
     }
 }

@@ -27,6 +27,9 @@ public sealed class HubLiveNotifier(IHubContext<LiveHub> hub, NpgsqlDataSource d
     public Task BreachChangedAsync(BreachChanged message, CancellationToken ct) =>
         SendAsync(message.SubjectId, nameof(BreachChanged), message, ct);
 
+    public Task ZonesChangedAsync(ZonesChanged message, CancellationToken ct) =>
+        SendAsync(message.SubjectId, nameof(ZonesChanged), message, ct);
+
     public async Task DeviceStatusChangedAsync(IReadOnlyList<DeviceStatusChanged> messages, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(messages);

@@ -49,6 +49,8 @@ public sealed class LiveClient(
 
     public IDisposable OnDeviceStatusChanged(Func<DeviceStatusChanged, Task> handler) => Subscribe(nameof(DeviceStatusChanged), handler);
 
+    public IDisposable OnZonesChanged(Func<ZonesChanged, Task> handler) => Subscribe(nameof(ZonesChanged), handler);
+
     /// <summary>Opens the connection once per circuit; later calls return at once.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
@@ -165,6 +167,7 @@ public sealed class LiveClient(
         Func<AlertChanged, Task> h => connection.On(method, h),
         Func<BreachChanged, Task> h => connection.On(method, h),
         Func<DeviceStatusChanged, Task> h => connection.On(method, h),
+        Func<ZonesChanged, Task> h => connection.On(method, h),
         _ => throw new ArgumentException("Unknown live message handler.", nameof(handler)),
     };
 

@@ -33,6 +33,9 @@ public sealed record DeviceStatusChanged(
     double? Lon,
     DateTimeOffset At);
 
+/// <summary>A subject's zones changed (drawn, changed or deactivated): open maps of the subject redraw them.</summary>
+public sealed record ZonesChanged(Guid SubjectId, Guid ZoneId, string Change, DateTimeOffset At);
+
 /// <summary>
 /// Publishes to the live channel. Callers publish only after their transaction committed, so a page
 /// never shows what was rolled back.
@@ -45,4 +48,5 @@ public interface ILiveNotifier
     Task AlertChangedAsync(AlertChanged message, CancellationToken ct);
     Task BreachChangedAsync(BreachChanged message, CancellationToken ct);
     Task DeviceStatusChangedAsync(IReadOnlyList<DeviceStatusChanged> messages, CancellationToken ct);
+    Task ZonesChangedAsync(ZonesChanged message, CancellationToken ct);
 }

@@ -30,3 +30,16 @@ public sealed record MapDisplay(bool AccuracyCircles, bool DirectionArrows, bool
 
 /// <summary>A subject on the caseload map: <paramref name="Age"/> (of the fix, e.g. "40 s") is shown under the pin.</summary>
 public sealed record MapPosition(Guid Id, double Lat, double Lon, string Initials, string Label, string Href, bool Stale, string Age);
+
+/// <summary>What a click on the map adds while drawing: one point (a circle's centre) or a polygon's next corner.</summary>
+public enum MapDrawing
+{
+    Point,
+    Polygon,
+}
+
+/// <summary>
+/// A zone being drawn, shown before it is saved: its outline as [lat, lon] pairs (closed when it has three or
+/// more), its kind for the colour, and whether to mark the corners.
+/// </summary>
+public sealed record MapDraft(IReadOnlyList<double[]> Ring, Dashboard.Domain.ZoneKind Kind, bool ShowCorners);

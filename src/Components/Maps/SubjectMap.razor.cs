@@ -26,6 +26,7 @@ public sealed partial class SubjectMap : IAsyncDisposable
     };
 
     private TrailMap? _map;
+    private Dashboard.Features.Zones.ZoneEditor? _editor;
     private GetTrail.Trail? _trail;
     private List<GetTrail.TrailPoint> _points = [];
     private GetTrail.TrailPoint? _selected;
@@ -45,6 +46,7 @@ public sealed partial class SubjectMap : IAsyncDisposable
     private CurrentUser? _user;
     private PeriodicTimer? _playback;
     private IDisposable? _liveSubscription;
+    private IDisposable? _zonesSubscription;
 
     [Inject]
     private GetTrail GetTrail { get; set; } = default!;
@@ -77,6 +79,7 @@ public sealed partial class SubjectMap : IAsyncDisposable
         if (RendererInfo.IsInteractive)
         {
             _liveSubscription = Live.OnDeviceStatusChanged(m => InvokeAsync(() => OnFixAsync(m)));
+            _zonesSubscription = Live.OnZonesChanged(m => InvokeAsync(() => OnZonesChangedAsync(m)));
         }
     }
 
@@ -92,6 +95,9 @@ public sealed partial class SubjectMap : IAsyncDisposable
     {
         await LoadAsync();
     }
+
+    /// <summary>Clicks on the map while a zone is drawn go to the zone editor.</summary>
+    private Task MapClickedAsync(Dashboard.Domain.LatLon position) => _editor?.MapClickedAsync(position) ?? Task.CompletedTask;
 
     private void SetPreset(string preset)
     {
@@ -319,6 +325,39 @@ public sealed partial class SubjectMap : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Someone drew, changed or deactivated one of this subject's zones: redraw the zones (and the legend) of
+    /// the range shown, keeping the chosen point, the slider and the view.
+    /// </summary>
+    private Task OnZonesChangedAsync(ZonesChanged message) => message.SubjectId == SubjectId ? RefreshZonesAsync() : Task.CompletedTask;
+
+    private async Task RefreshZonesAsync()
+    {
+        if (_user is null || _trail is not { } shown)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await GetTrail.HandleAsync(new GetTrail.Query(SubjectId, shown.From, shown.To), _user, CancellationToken.None) is not { } fresh)
+            {
+                return;
+            }
+
+            _trail = shown with { Zones = fresh.Zones };
+            StateHasChanged();
+            if (_map is { IsReady: true } map)
+            {
+                await map.SetZonesAsync(fresh.Zones.Select(z => new MapZone(z.Ring, z.Kind, TrailLegend.Describe(z))).ToList());
+            }
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex);
+        }
+    }
+
     private string CsvUrl(bool condensed) =>
         $"/api/subjects/{SubjectId}/trail.csv?from={Uri.EscapeDataString(_from.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(_to.ToString("O", CultureInfo.InvariantCulture))}{(condensed ? "&condensed=true" : "")}";
 
@@ -348,6 +387,7 @@ public sealed partial class SubjectMap : IAsyncDisposable
     {
         StopPlayback();
         _liveSubscription?.Dispose();
+        _zonesSubscription?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

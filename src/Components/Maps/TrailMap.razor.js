@@ -118,6 +118,13 @@ export async function create(element, options, dotnet) {
     const markersLayer = L.layerGroup().addTo(map);
     const selectionLayer = L.layerGroup().addTo(map);
     const liveLayer = L.layerGroup().addTo(map);
+    const draftLayer = L.layerGroup().addTo(map);
+    let drawing = null; // "point" or "polygon" while a zone is drawn by clicks
+    map.on("click", e => {
+        if (drawing && dotnet) {
+            dotnet.invokeMethodAsync("MapClicked", e.latlng.lat, e.latlng.lng);
+        }
+    });
     const overlayRenderer = L.canvas({ padding: 0.2 });
     let trail = null; // { segments: [[[lat, lon, tMs, accuracy, number, speed], ...]], from, to }
     let display = { accuracy: false, arrows: false, numbers: false, until: null };
@@ -318,6 +325,36 @@ export async function create(element, options, dotnet) {
         },
         fitBounds() {
             fitAll();
+        },
+        /** Clicks report their position to the component ("point": a centre, "polygon": the next corner). */
+        startDrawing(mode) {
+            drawing = mode;
+            element.classList.add("trail-map--drawing");
+            element.dataset.drawing = mode;
+        },
+        stopDrawing() {
+            drawing = null;
+            element.classList.remove("trail-map--drawing");
+            delete element.dataset.drawing;
+        },
+        /** A zone being drawn: { ring: [[lat, lon], ...], kind, corners } or null; dashed, and not a zone yet. */
+        setDraft(draft) {
+            draftLayer.clearLayers();
+            element.dataset.draftCorners = draft ? String(draft.ring.length) : "0";
+            if (!draft || draft.ring.length === 0) {
+                return;
+            }
+            const colour = draft.kind === "Exclusion" ? "#c62828" : "#2e7d32";
+            const style = { color: colour, weight: 3, dashArray: "2 6", fillOpacity: 0.08, interactive: false, className: "zone-draft" };
+            const shape = draft.ring.length >= 3 ? L.polygon(draft.ring, style) : L.polyline(draft.ring, style);
+            shape.addTo(draftLayer);
+            if (draft.corners) {
+                draft.ring.forEach(p => L.circleMarker(p, { radius: 4, color: "#111", weight: 2, fillColor: "#fff", fillOpacity: 1, interactive: false, className: "zone-draft__corner" }).addTo(draftLayer));
+            }
+            const bounds = L.latLngBounds(draft.ring);
+            if (bounds.isValid() && !map.getBounds().contains(bounds)) {
+                map.fitBounds(map.getBounds().extend(bounds), { padding: [24, 24], maxZoom: 17 });
+            }
         },
         /** A live fix: extends the newest part of the trail and, when following, keeps it in view. */
         follow(lat, lon, label, pan) {

@@ -132,7 +132,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         "BulkExportJobs.Cancel",
         "GetCheckInBurden.HandleAsync", "RunThresholdReplay.HandleAsync", "ListMonitoringReviews.HandleAsync",
         "ListMonitoringReviews.CountOverdueAsync", "GetMonitoringReview.HandleAsync", "ListThresholds.HandleAsync",
-        "ExportTransparencyPack.WriteAsync",
+        "ExportTransparencyPack.WriteAsync", "ListZones.HandleAsync",
     ];
 
     private static readonly HashSet<string> Actions =
@@ -143,6 +143,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         "SubjectNotes.EditAsync", "IngestKeyAdmin.CreateAsync", "IngestKeyAdmin.RevokeAsync",
         "ProposeThresholdChange.HandleAsync", "DecideThresholdProposal.ApproveAsync", "DecideThresholdProposal.RejectAsync",
         "DecideThresholdProposal.WithdrawAsync", "RecordMonitoringReview.HandleAsync",
+        "CreateZone.HandleAsync", "EditZone.HandleAsync", "DeactivateZone.HandleAsync",
     ];
 
     private static readonly string[] Staff = ["officer1", "supervisor1", "auditor1"];
@@ -425,7 +426,31 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         ["RecordMonitoringReview.HandleAsync"] = async (s, user, t) => await s.GetRequiredService<Dashboard.Features.Oversight.RecordMonitoringReview>()
             .HandleAsync(new(t.Subject, DateOnly.FromDateTime(DateTime.UtcNow), [new("Photo check-ins", true, null)], true, null, null,
                 Dashboard.Domain.MonitoringReviewOutcome.Continue, "Still needed.", DateOnly.FromDateTime(DateTime.UtcNow.AddMonths(2))), user, CancellationToken.None),
+        ["CreateZone.HandleAsync"] = async (s, user, t) => await s.GetRequiredService<Dashboard.Features.Zones.CreateZone>()
+            .HandleAsync(t.Subject, AuditorsZone, user, CancellationToken.None),
+        ["EditZone.HandleAsync"] = async (s, user, _) =>
+        {
+            var (zone, version) = await AnyZoneAsync(s);
+            return await s.GetRequiredService<Dashboard.Features.Zones.EditZone>().HandleAsync(zone, AuditorsZone, version, user, CancellationToken.None);
+        },
+        ["DeactivateZone.HandleAsync"] = async (s, user, _) =>
+        {
+            var (zone, version) = await AnyZoneAsync(s);
+            return await s.GetRequiredService<Dashboard.Features.Zones.DeactivateZone>().HandleAsync(zone, version, user, CancellationToken.None);
+        },
     };
+
+    private static Dashboard.Features.Zones.ZoneDraft AuditorsZone => new("Auditor's zone", Dashboard.Domain.ZoneKind.Exclusion,
+        Dashboard.Features.Zones.ZoneShapeKind.Circle, 51.5, -0.1, 100, null, null, null);
+
+    /// <summary>An active demo zone and its row version, for the zone changes an auditor must be refused.</summary>
+    private static async Task<(Guid Zone, uint Version)> AnyZoneAsync(IServiceProvider services)
+    {
+        await using var command = services.GetRequiredService<Npgsql.NpgsqlDataSource>().CreateCommand("SELECT id, xmin::text::bigint FROM zones WHERE active ORDER BY id LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetGuid(0), (uint)reader.GetInt64(1));
+    }
 
     /// <summary>A pending threshold proposal by supervisor1, for the decisions an auditor must be refused.</summary>
     private static async Task<Guid> ProposalAsync(IServiceProvider services)

@@ -158,4 +158,20 @@ public class ZoneRulesTests
         Assert.InRange(Circle200.SignedDistanceM(At(150)), 48, 52);
         Assert.InRange(Circle200.SignedDistanceM(At(260)), -62, -58);
     }
+
+    [Fact]
+    public void An_episode_carried_over_a_restarted_watch_ends_only_once_fresh_fixes_confirm_the_side()
+    {
+        // The zone's outline was changed during an episode: no side known, the episode still open.
+        var restarted = new ZonePresenceState(null, null, null, 0, null, Noon.AddMinutes(-1), true);
+
+        var (inside, stay) = Walk(Exclusion, restarted, (Noon, 50, 10), (Noon.AddSeconds(30), 50, 10));
+        var (outside, leave) = Walk(Exclusion, restarted, (Noon, 500, 10), (Noon.AddSeconds(30), 500, 10));
+
+        Assert.All(stay, s => Assert.Equal(ZoneChange.None, s.Change));
+        Assert.True(inside.EpisodeOpen);
+        Assert.Equal(ZoneChange.None, leave[0].Change);
+        Assert.Equal(ZoneChange.ViolationEnded, leave[1].Change);
+        Assert.False(outside.EpisodeOpen);
+    }
 }
