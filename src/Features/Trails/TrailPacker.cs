@@ -163,6 +163,7 @@ public sealed class TrailPacker(NpgsqlDataSource dataSource, IOptions<TrailOptio
     }
 
     /// <summary>Writes the chunk's fixes [<paramref name="lo"/>, <paramref name="hi"/>) to the start of <paramref name="into"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Unpack(ReadOnlySpan<byte> chunk, int lo, int hi, Span<TrailFix> into)
     {
         for (var i = lo; i < hi; i++)
