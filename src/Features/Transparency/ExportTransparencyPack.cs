@@ -28,6 +28,7 @@ public sealed class ExportTransparencyPack(
     IDbContextFactory<DashboardDb> dbFactory,
     NpgsqlDataSource dataSource,
     AuditLog audit,
+    AccessRefusals refusals,
     IOptions<RetentionOptions> retention,
     IOptions<ReviewOptions> reviews,
     TimeProvider clock)
@@ -65,6 +66,7 @@ public sealed class ExportTransparencyPack(
         ArgumentNullException.ThrowIfNull(starting);
         if (user.Role != StaffRole.Auditor)
         {
+            await refusals.RoleAsync(user, "the transparency pack", command.SubjectId, "subject", command.SubjectId, ct);
             return Outcome.Refused;
         }
 
