@@ -67,12 +67,13 @@ public sealed class AccessRefusals(IDbContextFactory<DashboardDb> dbFactory, Aud
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(resource);
         var actor = string.IsNullOrWhiteSpace(actorName) ? "unknown" : actorName;
-        if (Throttled(staffId, actor, resource))
+        var key = entityId is null ? resource : $"{resource}:{entityId}";
+        if (Throttled(staffId, actor, key))
         {
             return false;
         }
 
-        Remember(staffId, actor, resource);
+        Remember(staffId, actor, key);
         await audit.AppendAsync(new AuditEntry(staffId, actor, AuditActions.AccessRefused, subjectId, entityType, entityId,
             $"Refused {resource}: the role {role} does not allow it."), ct);
         return true;

@@ -38,6 +38,8 @@ public sealed partial class EntraApp(string connectionString, LoopbackOpenIdProv
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        // Tokens travel through this app: its logs are scanned with the rest (scripts/scan-logs.sh).
+        builder.ConfigureLogging(TestLogFile.AddTo);
         builder.UseContentRoot(Repository.Root);
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("ConnectionStrings:Dashboard", connectionString);

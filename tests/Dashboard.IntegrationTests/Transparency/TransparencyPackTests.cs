@@ -108,7 +108,7 @@ public class TransparencyPackTests(TransparencyPackTests.Fixture fixture, Xunit.
             .WriteAsync(new(fixture.Person.SubjectId, true), user, Stream.Null, _ => Task.CompletedTask, CancellationToken.None);
         Assert.Equal(ExportTransparencyPack.Outcome.Refused, outcome);
         Assert.Equal(before + 2, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events"));
-        Assert.Equal(0, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE action = $1 AND subject_id = $2", ExportTransparencyPack.AuditAction, fixture.Person.SubjectId));
+        Assert.Equal(2, await Sql.CountAsync(Db, "SELECT count(*) FROM (SELECT * FROM audit_events ORDER BY id DESC LIMIT 2) a WHERE action = 'access-refused'"));
     }
 
     [Fact]
