@@ -33,7 +33,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         Staff,
         /// <summary>Only the roles named.</summary>
         Roles,
-        /// <summary>A subject's data: in scope answers, out of scope is 404 (no existence leak).</summary>
+        /// <summary>A subject's data: in scope answers, out of scope is 404 (no existence leak) and one access-refused entry for the auditors.</summary>
         Subject,
         /// <summary>The device platforms' API: an ingest key, never a staff session.</summary>
         IngestKey,
