@@ -105,6 +105,7 @@ public static class AuthenticationSetup
         builder.Services.AddAuthorization(Policies.Add);
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<StaffRecheck>();
+        builder.Services.AddSingleton<AccessRefusals>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StaffRevalidatingStateProvider>();
         return mode;
     }
@@ -118,13 +119,37 @@ public static class AuthenticationSetup
         cookie.SlidingExpiration = true;
         // Pages redirect to sign-in; the hub and APIs answer 401/403, which their clients understand.
         cookie.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
-        cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+        cookie.Events.OnRedirectToAccessDenied = async context =>
+        {
+            await RecordRoleRefusalAsync(context.HttpContext);
+            await RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+        };
         cookie.Events.OnValidatePrincipal = StaffRecheck.ValidatePrincipalAsync;
     }
 
     /// <summary>The live hub and the APIs: their clients understand status codes, not sign-in pages.</summary>
     internal static bool IsApiOrHub(PathString path) =>
         path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A signed-in user whose role does not open the page or endpoint: recorded for the auditors (with the
+    /// subject when the route names one), throttled per user and path.
+    /// </summary>
+    private static async Task RecordRoleRefusalAsync(HttpContext http)
+    {
+        var principal = http.User;
+        var user = CurrentUser.From(principal);
+        var staffId = user?.Id ?? (Guid.TryParse(principal.FindFirst(DashboardClaims.StaffId)?.Value, out var id) ? id : null);
+        var name = user?.Name ?? principal.Identity?.Name ?? "unknown";
+        var role = user?.Role.ToString() ?? "(none)";
+        Guid? subjectId = Guid.TryParse(http.GetRouteValue("subjectId")?.ToString(), out var subject) ? subject : null;
+        // The id the route names (the path itself is in the detail, cut short: it is the caller's text).
+        var named = http.Request.RouteValues.Values.Select(v => Guid.TryParse(v?.ToString(), out var g) ? g : (Guid?)null).FirstOrDefault(g => g is not null);
+        var path = http.Request.Path.Value ?? "/";
+        path = path.Length > 200 ? path[..200] + "…" : path;
+        await http.RequestServices.GetRequiredService<AccessRefusals>().RoleAsync(staffId, name, role, $"{http.Request.Method} {path}",
+            subjectId, named is null ? null : "route", named?.ToString(), CancellationToken.None);
+    }
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {

@@ -28,6 +28,12 @@ public static class DevSignIn
         AuditLog audit,
         CancellationToken ct)
     {
+        // Counted like Entra ID's sign-in (429 with Retry-After past the limit), before anyone is looked up.
+        if (!await SignInRateLimit.TryEnterAsync(http, development: true))
+        {
+            return Results.Empty;
+        }
+
         if (string.IsNullOrWhiteSpace(user))
         {
             return Results.Problem(

@@ -16,40 +16,54 @@ public sealed class SignInRateLimitOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Attempts per window at the development sign-in (Development only), counted apart from Entra ID's: tests
+    /// and the demo sign in as many demo users as they need, so the default is high.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int DevelopmentPermitLimit { get; set; } = 10_000;
 }
 
 /// <summary>
 /// Limits sign-in attempts per client address (the address the reverse proxy reports, when one is
 /// configured): each redirect to Entra ID and each return to the callback path counts. Past the limit the
-/// client gets 429 with <c>Retry-After</c>, before any token is looked at. The development sign-in is not
-/// limited: it exists only in Development, where tests sign in as many demo users as they need.
+/// client gets 429 with <c>Retry-After</c>, before any token is looked at. The development sign-in is limited
+/// too, apart and with its own (high) limit: it exists only in Development, where tests sign in as many demo
+/// users as they need.
 /// </summary>
 public sealed class SignInRateLimit : IDisposable
 {
     private readonly PartitionedRateLimiter<HttpContext> _limiter;
+    private readonly PartitionedRateLimiter<HttpContext> _development;
 
     public SignInRateLimit(IOptions<SignInRateLimitOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var limit = options.Value;
-        _limiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+        _limiter = PerClient(limit.PermitLimit, limit.Window);
+        _development = PerClient(limit.DevelopmentPermitLimit, limit.Window);
+    }
+
+    private static PartitionedRateLimiter<HttpContext> PerClient(int permits, TimeSpan window) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(http =>
             RateLimitPartition.GetFixedWindowLimiter(ClientKey(http), _ => new FixedWindowRateLimiterOptions
             {
-                PermitLimit = limit.PermitLimit,
-                Window = limit.Window,
+                PermitLimit = permits,
+                Window = window,
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
-    }
 
     internal static string ClientKey(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>Takes one attempt; when none is left, writes the 429 answer and returns false.</summary>
-    public static async Task<bool> TryEnterAsync(HttpContext http)
+    /// <param name="development">The development sign-in, counted apart with its own limit.</param>
+    public static async Task<bool> TryEnterAsync(HttpContext http, bool development = false)
     {
         ArgumentNullException.ThrowIfNull(http);
         var limiter = http.RequestServices.GetRequiredService<SignInRateLimit>();
-        using var lease = limiter._limiter.AttemptAcquire(http);
+        using var lease = (development ? limiter._development : limiter._limiter).AttemptAcquire(http);
         if (lease.IsAcquired)
         {
             return true;
@@ -65,7 +79,11 @@ public sealed class SignInRateLimit : IDisposable
         return false;
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _development.Dispose();
+    }
 }
 
 public static class SignInRateLimitSetup

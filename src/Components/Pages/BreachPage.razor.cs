@@ -51,6 +51,9 @@ public sealed partial class BreachPage : IDisposable
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
+    [Inject]
+    private AccessRefusals Refusals { get; set; } = default!;
+
     [CascadingParameter]
     private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -60,7 +63,12 @@ public sealed partial class BreachPage : IDisposable
         _message = null;
         if (_user is null || await LoadAsync() is null)
         {
-            // Outside the caseload looks the same as not existing.
+            // Outside the caseload looks the same as not existing; only the auditors learn of the attempt.
+            if (_user is not null)
+            {
+                await Refusals.OutOfScopeAsync(_user, AccessRefusals.Record.Breach, Id, "the breach page", CancellationToken.None);
+            }
+
             Navigation.NotFound();
             return;
         }

@@ -47,6 +47,9 @@ public sealed partial class OversightReviewForm
     private NavigationManager Navigation { get; set; } = default!;
 
     [Inject]
+    private AccessRefusals Refusals { get; set; } = default!;
+
+    [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
 
     [Parameter]
@@ -63,7 +66,12 @@ public sealed partial class OversightReviewForm
         await LoadAsync();
         if (_details is null)
         {
-            // Outside the caseload looks the same as not existing.
+            // Outside the caseload looks the same as not existing; only the auditors learn of the attempt.
+            if (_user is not null)
+            {
+                await Refusals.OutOfScopeAsync(_user, AccessRefusals.Record.Subject, SubjectId, "the proportionality review", CancellationToken.None);
+            }
+
             Navigation.NotFound();
         }
     }

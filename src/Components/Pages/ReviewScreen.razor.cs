@@ -40,6 +40,9 @@ public sealed partial class ReviewScreen
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
+    [Inject]
+    private AccessRefusals Refusals { get; set; } = default!;
+
     [CascadingParameter]
     private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -48,6 +51,12 @@ public sealed partial class ReviewScreen
         _user = CurrentUser.From((await AuthState).User);
         if (_user is null || await LoadAsync() is null)
         {
+            // Outside the caseload looks the same as not existing; only the auditors learn of the attempt.
+            if (_user is not null)
+            {
+                await Refusals.OutOfScopeAsync(_user, AccessRefusals.Record.CheckIn, CheckInId, "the review screen", CancellationToken.None);
+            }
+
             Navigation.NotFound();
             return;
         }

@@ -46,6 +46,9 @@ public sealed partial class SubjectPage : IDisposable
     [Inject]
     private Features.Subjects.RecordView Views { get; set; } = default!;
 
+    [Inject]
+    private AccessRefusals Refusals { get; set; } = default!;
+
     [Parameter]
     public Guid Id { get; set; }
 
@@ -58,7 +61,12 @@ public sealed partial class SubjectPage : IDisposable
         await LoadAsync();
         if (_details is null)
         {
-            // Outside the caseload looks the same as not existing.
+            // Outside the caseload looks the same as not existing; only the auditors learn of the attempt.
+            if (_user is not null)
+            {
+                await Refusals.OutOfScopeAsync(_user, AccessRefusals.Record.Subject, Id, "the subject page", CancellationToken.None);
+            }
+
             Navigation.NotFound();
             return;
         }

@@ -12,7 +12,7 @@ namespace Dashboard.Features.Admin;
 /// and only its salted hash is stored), revoke one. Each change is audited in its own transaction, by
 /// prefix and name, never with the key. Officers and auditors are refused.
 /// </summary>
-public sealed class IngestKeyAdmin(IDbContextFactory<DashboardDb> dbFactory, IngestKeys keys, AuditLog audit, TimeProvider clock)
+public sealed class IngestKeyAdmin(AccessRefusals refusals, IDbContextFactory<DashboardDb> dbFactory, IngestKeys keys, AuditLog audit, TimeProvider clock)
 {
     public const string CreatedAction = "ingest-key-created";
     public const string RevokedAction = "ingest-key-revoked";
@@ -56,6 +56,7 @@ public sealed class IngestKeyAdmin(IDbContextFactory<DashboardDb> dbFactory, Ing
         ArgumentNullException.ThrowIfNull(user);
         if (Refusal(user) is { } refusal)
         {
+            await refusals.RoleAsync(user, "managing ingest keys", null, null, null, ct);
             return new Result.Refused(refusal);
         }
 
@@ -87,6 +88,7 @@ public sealed class IngestKeyAdmin(IDbContextFactory<DashboardDb> dbFactory, Ing
         ArgumentNullException.ThrowIfNull(user);
         if (Refusal(user) is { } refusal)
         {
+            await refusals.RoleAsync(user, "managing ingest keys", null, null, null, ct);
             return new Result.Refused(refusal);
         }
 

@@ -14,7 +14,7 @@ namespace Dashboard.Features.Alerts;
 /// nothing changes), auditors refused, the row version the person saw (xmin) so that a concurrent change
 /// is caught and told, never lost, the audit entry in the same transaction, and the live message after commit.
 /// </summary>
-public sealed class AlertActions(IDbContextFactory<DashboardDb> dbFactory, ILiveNotifier live, AuditLog audit, TimeProvider clock)
+public sealed class AlertActions(AccessRefusals refusals, IDbContextFactory<DashboardDb> dbFactory, ILiveNotifier live, AuditLog audit, TimeProvider clock)
 {
     public const string ChangedMeanwhile = "Someone else changed this alert a moment ago. The list has been refreshed: check it and try again.";
 
@@ -39,6 +39,7 @@ public sealed class AlertActions(IDbContextFactory<DashboardDb> dbFactory, ILive
         ArgumentNullException.ThrowIfNull(change);
         if (!user.CanAct)
         {
+            await refusals.RoleAsync(user, "an action on alerts", null, "alert", targets.Count == 1 ? targets[0].AlertId : null, ct);
             return new ActionResult.Refused(auditorRefusal);
         }
 

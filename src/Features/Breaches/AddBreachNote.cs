@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dashboard.Features.Breaches;
 
 /// <summary>A note on a breach's timeline (what was learnt, who was called). Audited; the breach's viewers see it live.</summary>
-public sealed class AddBreachNote(IDbContextFactory<DashboardDb> dbFactory, ILiveNotifier live, AuditLog audit, TimeProvider clock)
+public sealed class AddBreachNote(AccessRefusals refusals, IDbContextFactory<DashboardDb> dbFactory, ILiveNotifier live, AuditLog audit, TimeProvider clock)
 {
     public const int MaxLength = 8000;
 
@@ -30,6 +30,7 @@ public sealed class AddBreachNote(IDbContextFactory<DashboardDb> dbFactory, ILiv
 
         if (!user.CanAct)
         {
+            await refusals.RoleAsync(user, "adding a breach note", breach.SubjectId, "breach", command.BreachId, ct);
             return new ActionResult.Refused("Auditors can read notes but not add them.");
         }
 

@@ -14,7 +14,7 @@ namespace Dashboard.Features.Breaches;
 /// state, its alerts back with the officer when it did not stand, and the audit entry. Two people
 /// deciding at once: exactly one decision stands, the other is told whose.
 /// </summary>
-public sealed class DecideBreach(IDbContextFactory<DashboardDb> dbFactory, ILiveNotifier live, AuditLog audit, TimeProvider clock)
+public sealed class DecideBreach(AccessRefusals refusals, IDbContextFactory<DashboardDb> dbFactory, ILiveNotifier live, AuditLog audit, TimeProvider clock)
 {
     public sealed record Command(Guid BreachId, BreachAction Action, string? Reason);
 
@@ -35,6 +35,7 @@ public sealed class DecideBreach(IDbContextFactory<DashboardDb> dbFactory, ILive
 
         if (!user.CanAct)
         {
+            await refusals.RoleAsync(user, "deciding a breach", row.Breach.SubjectId, "breach", command.BreachId, ct);
             return new ActionResult.Refused("Auditors can read breaches but not decide them.");
         }
 

@@ -14,7 +14,7 @@ public static class PhotoEndpoint
     public static void MapPhotos(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/photos/{id:guid}", ServeAsync).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
 
-    internal static async Task<IResult> ServeAsync(Guid id, string? purpose, HttpContext http, IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, CancellationToken ct)
+    internal static async Task<IResult> ServeAsync(Guid id, string? purpose, HttpContext http, IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, AccessRefusals refusals, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         if (user is null)
@@ -30,7 +30,8 @@ public static class PhotoEndpoint
         http.Response.Headers.CacheControl = "no-store";
         if (photo is null)
         {
-            // Outside the caseload looks the same as not existing.
+            // Outside the caseload looks the same as not existing; only the auditors learn of the attempt.
+            await refusals.OutOfScopeAsync(user, AccessRefusals.Record.Photo, id, "a photo", ct);
             return Results.NotFound();
         }
 

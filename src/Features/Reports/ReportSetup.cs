@@ -28,7 +28,7 @@ public static class ReportSetup
 
     /// <summary>
     /// <c>GET /api/reports/breaches/{id}.pdf?photos=</c>: one breach report, for staff whose scope holds the
-    /// breach (else 404, nothing recorded). <c>GET /api/reports/bulk/{job}.zip</c> and
+    /// breach (else 404, and an access refusal recorded when the breach exists outside their scope). <c>GET /api/reports/bulk/{job}.zip</c> and
     /// <c>GET /api/reports/bulk.zip?from=&amp;to=&amp;team=&amp;officer=&amp;state=</c>: auditors' bulk exports.
     /// </summary>
     public static void MapReports(this IEndpointRouteBuilder endpoints)
@@ -39,7 +39,7 @@ public static class ReportSetup
         group.MapGet("/bulk.zip", FilterZipAsync).RequireAuthorization(Policies.Auditor);
     }
 
-    private static async Task PdfAsync(Guid id, bool? photos, HttpContext http, ExportBreachReport export, CancellationToken ct)
+    private static async Task PdfAsync(Guid id, bool? photos, HttpContext http, ExportBreachReport export, AccessRefusals refusals, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
         if (CurrentUser.From(http.User) is not { } user)
@@ -51,6 +51,7 @@ public static class ReportSetup
         var report = await export.HandleAsync(id, photos ?? false, user, ct);
         if (report is null)
         {
+            await refusals.OutOfScopeAsync(user, AccessRefusals.Record.Breach, id, "the breach report", ct);
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }

@@ -32,7 +32,8 @@ public sealed class RetentionOptions
 /// Least data: deletes check-in photos whose time is up: the period a review decision set
 /// (<c>retain_until</c>), or the default period for the rest. Never a reference photo, never one under
 /// legal hold, never one awaiting review, and never one that is evidence in a proposed or confirmed
-/// breach. The check-in keeps its scores; each deletion is written to the audit log with the subject.
+/// breach. The check-in keeps its scores; each deletion is written to the audit log with the subject (the
+/// person's transparency history shows it), and each run that deleted anything adds one entry with the counts.
 /// Safe on several instances: rows are taken with <c>FOR UPDATE SKIP LOCKED</c>.
 /// </summary>
 public sealed class PhotoRetention(
@@ -43,6 +44,9 @@ public sealed class PhotoRetention(
     ILogger<PhotoRetention> logger) : BackgroundService
 {
     private const int BatchSize = 500;
+
+    /// <summary>The audit action of a run's summary (the per-photo entries are <c>photo-deleted</c>).</summary>
+    public const string RunAction = "photos-purged";
 
     private sealed record Due(Guid PhotoId, Guid SubjectId, Guid? CheckInId, DateTimeOffset? RetainUntil);
 
@@ -68,22 +72,36 @@ public sealed class PhotoRetention(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Deletes every photo that is due, in batches; returns how many.</summary>
+    /// <summary>Deletes every photo that is due, in batches, and records the run's counts; returns how many.</summary>
     public async Task<int> PurgeAsync(CancellationToken ct)
     {
         var total = 0;
+        var decided = 0;
         while (true)
         {
-            var deleted = await PurgeBatchAsync(ct);
+            var (deleted, byDecision) = await PurgeBatchAsync(ct);
             total += deleted;
+            decided += byDecision;
             if (deleted < BatchSize)
             {
-                return total;
+                break;
             }
         }
+
+        if (total > 0)
+        {
+            // A run that found nothing adds nothing: the hourly timer must not fill the log.
+            await audit.AppendAsync(new AuditEntry(null, "Retention", RunAction, null, "photos", total.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                RunDetail(total, decided, options.Value.PhotoDays)), ct);
+        }
+
+        return total;
     }
 
-    private async Task<int> PurgeBatchAsync(CancellationToken ct)
+    public static string RunDetail(int total, int decided, int photoDays) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"Retention deleted {total} check-in {(total == 1 ? "photo" : "photos")}: {decided} at the end of a period a review decision set, {total - decided} older than the {photoDays}-day retention period.");
+
+    private async Task<(int Deleted, int ByDecision)> PurgeBatchAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var defaultCutoff = now.AddDays(-options.Value.PhotoDays);
@@ -107,7 +125,7 @@ public sealed class PhotoRetention(
             """).ToListAsync(ct);
         if (due.Count == 0)
         {
-            return 0;
+            return (0, 0);
         }
 
         var ids = due.Select(d => d.PhotoId).ToArray();
@@ -124,6 +142,6 @@ public sealed class PhotoRetention(
         }
 
         await tx.CommitAsync(ct);
-        return due.Count;
+        return (due.Count, due.Count(d => d.RetainUntil is not null));
     }
 }

@@ -16,6 +16,7 @@ namespace Dashboard.Features.Reviews;
 /// stands, the other is told.
 /// </summary>
 public sealed class DecideReview(
+    AccessRefusals refusals,
     IDbContextFactory<DashboardDb> dbFactory,
     ILiveNotifier live,
     AuditLog audit,
@@ -32,6 +33,7 @@ public sealed class DecideReview(
         ArgumentNullException.ThrowIfNull(user);
         if (!user.CanAct)
         {
+            await refusals.RoleAsync(user, "deciding a review", null, "check-in", command.CheckInId, ct);
             return new ReviewResult.Refused("Auditors can read reviews but not decide them.");
         }
 

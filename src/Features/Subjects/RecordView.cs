@@ -9,7 +9,7 @@ namespace Dashboard.Features.Subjects;
 /// <summary>
 /// Who opened a person's record, and when: the access history of their transparency pack, and a trail for
 /// oversight. One audit entry per member of staff, person and page in a quarter of an hour, so reloads,
-/// reconnects and re-renders add nothing; a page outside the user's scope is never recorded (it showed nothing).
+/// reconnects and re-renders add nothing; a page outside the user's scope is not a view (it showed nothing; AccessRefusals records the attempt).
 /// </summary>
 public sealed class RecordView(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, TimeProvider clock)
 {

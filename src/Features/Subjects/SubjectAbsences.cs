@@ -14,7 +14,7 @@ namespace Dashboard.Features.Subjects;
 /// are recorded as covered instead of being raised. Recording an absence for a time that has begun also
 /// covers the alerts of those kinds already raised in it that nobody has acted on, and says how many.
 /// </summary>
-public sealed class SubjectAbsences(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
+public sealed class SubjectAbsences(AccessRefusals refusals, IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
 {
     public const int MaxReasonLength = 1000;
     public static readonly TimeSpan MaxLength = TimeSpan.FromDays(31);
@@ -39,6 +39,7 @@ public sealed class SubjectAbsences(IDbContextFactory<DashboardDb> dbFactory, Au
 
         if (!user.CanAct)
         {
+            await refusals.RoleAsync(user, "recording an absence", subjectId, "subject", subjectId, ct);
             return new ActionResult.Refused("Auditors can read absences but not record them.");
         }
 
@@ -96,6 +97,7 @@ public sealed class SubjectAbsences(IDbContextFactory<DashboardDb> dbFactory, Au
 
         if (!user.CanAct)
         {
+            await refusals.RoleAsync(user, "cancelling an absence", absence.SubjectId, "absence", absenceId, ct);
             return new ActionResult.Refused("Auditors can read absences but not cancel them.");
         }
 

@@ -12,7 +12,7 @@ namespace Dashboard.Features.Subjects;
 /// stands as written and a correction is a new note that points at it. Every note and edit is audited
 /// with its text, so the log shows what a note said before an edit.
 /// </summary>
-public sealed class SubjectNotes(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, TimeProvider clock)
+public sealed class SubjectNotes(AccessRefusals refusals, IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, TimeProvider clock)
 {
     public const int MaxLength = 8000;
     public static readonly TimeSpan EditableFor = TimeSpan.FromHours(24);
@@ -32,6 +32,7 @@ public sealed class SubjectNotes(IDbContextFactory<DashboardDb> dbFactory, Audit
 
         if (!user.CanAct)
         {
+            await refusals.RoleAsync(user, "writing a note", subjectId, "subject", subjectId, ct);
             return new ActionResult.Refused("Auditors can read notes but not write them.");
         }
 

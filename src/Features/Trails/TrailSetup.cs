@@ -18,7 +18,7 @@ public static class TrailSetup
 
     /// <summary>
     /// <c>GET /api/subjects/{id}/trail?from=&amp;to=&amp;zoom=</c> (JSON) and <c>GET /api/subjects/{id}/trail.csv?from=&amp;to=&amp;condensed=</c>
-    /// (an audited download), for signed-in staff whose scope includes the subject; anyone else gets 404.
+    /// (an audited download), for signed-in staff whose scope includes the subject; anyone else gets 404 (the attempt recorded for the auditors).
     /// </summary>
     public static void MapTrails(this IEndpointRouteBuilder endpoints)
     {
@@ -27,7 +27,7 @@ public static class TrailSetup
         group.MapGet("/trail.csv", CsvAsync);
     }
 
-    private static async Task<IResult> TrailAsync(Guid id, string? from, string? to, int? zoom, bool? all, HttpContext http, GetTrail getTrail, TimeProvider clock, Microsoft.Extensions.Options.IOptions<TrailOptions> options, CancellationToken ct)
+    private static async Task<IResult> TrailAsync(Guid id, string? from, string? to, int? zoom, bool? all, HttpContext http, GetTrail getTrail, AccessRefusals refusals, TimeProvider clock, Microsoft.Extensions.Options.IOptions<TrailOptions> options, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         if (user is null)
@@ -47,10 +47,16 @@ public static class TrailSetup
             http.Response.Headers["Server-Timing"] = timings.ToServerTiming();
         }
 
-        return trail is null ? Results.NotFound() : Results.Ok(trail);
+        if (trail is null)
+        {
+            await refusals.OutOfScopeAsync(user, AccessRefusals.Record.Subject, id, "the trail", ct);
+            return Results.NotFound();
+        }
+
+        return Results.Ok(trail);
     }
 
-    private static async Task CsvAsync(Guid id, string? from, string? to, bool? condensed, HttpContext http, ExportTrail export, TimeProvider clock, Microsoft.Extensions.Options.IOptions<TrailOptions> options, CancellationToken ct)
+    private static async Task CsvAsync(Guid id, string? from, string? to, bool? condensed, HttpContext http, ExportTrail export, AccessRefusals refusals, TimeProvider clock, Microsoft.Extensions.Options.IOptions<TrailOptions> options, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         http.Response.Headers.CacheControl = "no-store";
@@ -74,6 +80,7 @@ public static class TrailSetup
         }, ct);
         if (!written)
         {
+            await refusals.OutOfScopeAsync(user, AccessRefusals.Record.Subject, id, "the trail CSV", ct);
             http.Response.StatusCode = StatusCodes.Status404NotFound;
         }
     }

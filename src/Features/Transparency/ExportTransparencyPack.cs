@@ -18,8 +18,8 @@ namespace Dashboard.Features.Transparency;
 
 /// <summary>
 /// The transparency pack (subject access request): everything held about one person as one ZIP, a sealed
-/// PDF summary beside CSV and JSON files of every row. For auditors only: anyone else is refused and
-/// nothing is recorded; an unknown person gives not-found. The export is written to the audit log (who,
+/// PDF summary beside CSV and JSON files of every row. For auditors only: anyone else is refused (only the
+/// refusal is recorded); an unknown person gives not-found. The export is written to the audit log (who,
 /// which person, with or without raw points, the PDF's fingerprint) before the first byte goes out. The
 /// raw points and the access history are streamed from the database into the ZIP, a megabyte at a
 /// time, so memory stays flat however many fixes are held.
@@ -28,6 +28,7 @@ public sealed class ExportTransparencyPack(
     IDbContextFactory<DashboardDb> dbFactory,
     NpgsqlDataSource dataSource,
     AuditLog audit,
+    AccessRefusals refusals,
     IOptions<RetentionOptions> retention,
     IOptions<ReviewOptions> reviews,
     TimeProvider clock)
@@ -47,7 +48,7 @@ public sealed class ExportTransparencyPack(
     public enum Outcome
     {
         Written,
-        /// <summary>Not an auditor: nothing read, nothing recorded.</summary>
+        /// <summary>Not an auditor: nothing read; the refusal is recorded.</summary>
         Refused,
         /// <summary>No such person (or outside the scope): nothing recorded.</summary>
         NotFound,
@@ -65,6 +66,7 @@ public sealed class ExportTransparencyPack(
         ArgumentNullException.ThrowIfNull(starting);
         if (user.Role != StaffRole.Auditor)
         {
+            await refusals.RoleAsync(user, "the transparency pack", command.SubjectId, "subject", command.SubjectId, ct);
             return Outcome.Refused;
         }
 

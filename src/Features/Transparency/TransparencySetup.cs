@@ -15,7 +15,7 @@ public static class TransparencySetup
 
     /// <summary>
     /// <c>GET /api/transparency/{subjectId}.zip?rawPoints=</c>: the pack of one person, for auditors (others
-    /// 403, nothing recorded); an unknown person 404. The response streams; a cut-off download ends the
+    /// 403, the refusal recorded); an unknown person 404. The response streams; a cut-off download ends the
     /// connection rather than look complete.
     /// </summary>
     public static void MapTransparency(this IEndpointRouteBuilder endpoints) =>

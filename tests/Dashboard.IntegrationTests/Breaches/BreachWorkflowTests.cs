@@ -137,7 +137,9 @@ public class BreachWorkflowTests(IngestionApp fixture, Xunit.Abstractions.ITestO
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
         Assert.Equal("Proposed", await StateAsync(breach));
         Assert.Equal(0, await Sql.CountAsync(Db, "SELECT count(*) FROM notes WHERE breach_id = $1", breach));
-        Assert.Equal(1, await AuditRowsAsync(breach));
+        // The proposal, and the page's refusal recorded for the auditors; no decision, no note.
+        Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE entity_type = 'breach' AND entity_id = $1 AND action <> 'access-refused'", breach.ToString()));
+        Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events a JOIN staff s ON s.id = a.actor_id WHERE a.entity_id = $1 AND a.action = 'access-refused' AND s.login_name = 'officer4'", breach.ToString()));
     }
 
     [Fact]

@@ -193,7 +193,7 @@ public class BreachReportTests(SeededApp fixture, Xunit.Abstractions.ITestOutput
     private const double PdfLayoutLeft = Dashboard.Features.Reports.Pdf.PdfLayout.Margin;
 
     [Fact]
-    public async Task A_report_outside_the_users_scope_is_not_found_and_nothing_is_recorded()
+    public async Task A_report_outside_the_users_scope_is_not_found_and_only_the_refusal_is_recorded()
     {
         var seeded = await ReportSeed.BreachAsync(fixture.App.Services, Db, "demo-0007", evidence: 10, fixSeconds: 0);
         var audits = await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events");
@@ -206,8 +206,10 @@ public class BreachReportTests(SeededApp fixture, Xunit.Abstractions.ITestOutput
         Assert.Equal(HttpStatusCode.NotFound, supervisor2.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(0, await Sql.CountAsync(Db, "SELECT count(*) FROM report_exports WHERE breach_id = $1", seeded.BreachId));
-        // Sign-ins are audited; nothing else is.
-        Assert.Equal(0, await Sql.CountAsync(Db, "SELECT count(*) FROM (SELECT * FROM audit_events ORDER BY id OFFSET $1) x WHERE action <> 'sign-in'", audits));
+        // Sign-ins are audited, and each refusal of the existing breach once; no export.
+        Assert.Equal(0, await Sql.CountAsync(Db, "SELECT count(*) FROM (SELECT * FROM audit_events ORDER BY id OFFSET $1) x WHERE action NOT IN ('sign-in', 'access-refused')", audits));
+        Assert.Equal(2, await Sql.CountAsync(Db, "SELECT count(*) FROM (SELECT * FROM audit_events ORDER BY id OFFSET $1) x WHERE action = 'access-refused' AND entity_type = 'breach' AND entity_id = $2 AND subject_id IS NOT NULL", audits, seeded.BreachId.ToString()));
+        Assert.Equal(2, await Sql.CountAsync(Db, "SELECT count(*) FROM (SELECT * FROM audit_events ORDER BY id OFFSET $1) x WHERE action = 'access-refused'", audits));
 
         var (owner, pdf) = await DownloadAsync("officer1", seeded.BreachId);
         Assert.Equal(HttpStatusCode.OK, owner.StatusCode);

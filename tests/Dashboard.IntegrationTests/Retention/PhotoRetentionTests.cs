@@ -80,5 +80,25 @@ public class PhotoRetentionTests(IngestionApp fixture) : IClassFixture<Ingestion
         Assert.Equal(references, await Sql.CountAsync(Db, "SELECT count(*) FROM photos WHERE kind = 'Reference'"));
     }
 
+    [Fact]
+    public async Task Each_purge_that_deletes_photos_is_audited_once_with_its_counts_and_an_empty_one_is_not()
+    {
+        var (_, decided) = await CheckInWithPhotoAsync("demo-0049", 0.1);
+        await Sql.ExecuteAsync(Db, "UPDATE photos SET retain_until = now() - interval '1 minute' WHERE id = $1", decided);
+        var (_, old) = await CheckInWithPhotoAsync("demo-0055", 0.95);
+        await Sql.ExecuteAsync(Db, "UPDATE photos SET created_at = now() - interval '31 days' WHERE id = $1", old);
+        var mark = Convert.ToInt64(await Sql.ScalarAsync(Db, "SELECT coalesce(max(id), 0) FROM audit_events"), System.Globalization.CultureInfo.InvariantCulture);
+
+        var deleted = await Retention.PurgeAsync(CancellationToken.None);
+        var nothing = await Retention.PurgeAsync(CancellationToken.None);
+
+        Assert.Equal(2, deleted);
+        Assert.Equal(0, nothing);
+        Assert.Equal(2, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE id > $1 AND action = 'photo-deleted'", mark));
+        Assert.Equal(1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events WHERE id > $1 AND action = $2", mark, PhotoRetention.RunAction));
+        Assert.Equal("Retention deleted 2 check-in photos: 1 at the end of a period a review decision set, 1 older than the 30-day retention period.",
+            await Sql.ScalarAsync(Db, "SELECT detail FROM audit_events WHERE id > $1 AND action = $2 AND actor_name = 'Retention' AND entity_id = '2'", mark, PhotoRetention.RunAction));
+    }
+
     private Task<CurrentUser> UserAsync(string login) => StaffUsers.UserAsync(Db, login);
 }

@@ -38,6 +38,8 @@ public sealed partial class EntraApp(string connectionString, LoopbackOpenIdProv
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        // Tokens travel through this app: its logs are scanned with the rest (scripts/scan-logs.sh).
+        builder.ConfigureLogging(TestLogFile.AddTo);
         builder.UseContentRoot(Repository.Root);
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("ConnectionStrings:Dashboard", connectionString);
@@ -58,6 +60,10 @@ public sealed partial class EntraApp(string connectionString, LoopbackOpenIdProv
             options.RequireHttpsMetadata = false;
             options.NonceCookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
             options.CorrelationCookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            // SameSite=None without Secure (plain http) is warned about in the log, naming the nonce cookie, whose
+            // name carries the protected nonce. The provider is on the same site (127.0.0.1): Lax is enough here.
+            options.NonceCookie.SameSite = SameSiteMode.Lax;
+            options.CorrelationCookie.SameSite = SameSiteMode.Lax;
             options.TokenValidationParameters.IssuerValidator = null;
             options.TokenValidationParameters.ValidIssuer = provider.Issuer;
         }));

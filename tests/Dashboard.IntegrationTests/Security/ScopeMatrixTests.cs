@@ -33,7 +33,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         Staff,
         /// <summary>Only the roles named.</summary>
         Roles,
-        /// <summary>A subject's data: in scope answers, out of scope is 404 (no existence leak).</summary>
+        /// <summary>A subject's data: in scope answers, out of scope is 404 (no existence leak) and one access-refused entry for the auditors.</summary>
         Subject,
         /// <summary>The device platforms' API: an ingest key, never a staff session.</summary>
         IngestKey,
@@ -245,6 +245,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         foreach (var (pattern, rule) in Classified.Where(c => c.Rule.Access == Access.Subject))
         {
             var path = await fixture.PathAsync(pattern, rule.Target, owner);
+            var mark = await fixture.AuditMarkAsync();
             var response = await client.GetAsync(new Uri(path, UriKind.Relative));
             var expected = inScope ? HttpStatusCode.OK : HttpStatusCode.NotFound;
             if (response.StatusCode != expected)
@@ -254,6 +255,31 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
 
             if (!inScope)
             {
+                // The auditors learn of the attempt: one access-refused entry naming the person, nothing else.
+                var subject = (await fixture.TargetsAsync(owner)).Subject;
+                var refused = await Sql.CountAsync(fixture.Db, """
+                    SELECT count(*) FROM audit_events a JOIN staff s ON s.id = a.actor_id
+                    WHERE a.id > $1 AND a.action = 'access-refused' AND s.login_name = $2 AND a.subject_id = $3
+                    """, mark, login, subject);
+                var other = await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE id > $1 AND action <> 'access-refused'", mark);
+                if (refused != 1 || other != 0)
+                {
+                    failures.Add($"{pattern}: {refused} access refusals and {other} other audit entries, expected 1 and 0");
+                }
+
+                // A record that does not exist answers alike, and is no refusal.
+                var unknownMark = await fixture.AuditMarkAsync();
+                var unknown = await client.GetAsync(new Uri(Regex.Replace(pattern, @"\{[^}]+\}", Guid.NewGuid().ToString()), UriKind.Relative));
+                if (unknown.StatusCode != response.StatusCode || unknown.Content.Headers.ContentType?.MediaType != response.Content.Headers.ContentType?.MediaType)
+                {
+                    failures.Add($"{pattern}: an unknown id answers {(int)unknown.StatusCode} {unknown.Content.Headers.ContentType}, out of scope {(int)response.StatusCode} {response.Content.Headers.ContentType}");
+                }
+
+                if (await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE id > $1", unknownMark) != 0)
+                {
+                    failures.Add($"{pattern}: an unknown id was recorded");
+                }
+
                 var body = await response.Content.ReadAsStringAsync();
                 var ownerName = (string)(await Sql.ScalarAsync(fixture.Db,
                     "SELECT s.family_name FROM subjects s JOIN devices d ON d.subject_id = s.id WHERE d.id = $1", Fixture.DeviceOf(owner)))!;
@@ -277,6 +303,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         var failures = new List<string>();
         foreach (var (pattern, rule) in Classified.Where(c => c.Rule.Access is Access.Staff or Access.Roles))
         {
+            var mark = await fixture.AuditMarkAsync();
             var response = await client.GetAsync(new Uri(pattern, UriKind.Relative));
             var allowed = rule.Access == Access.Staff || rule.Roles.Contains(login);
             var ok = allowed
@@ -286,6 +313,16 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
             if (!ok)
             {
                 failures.Add($"{pattern}: {(int)response.StatusCode} {response.Headers.Location}");
+            }
+
+            // A refusal is recorded for the auditors, once.
+            var refusals = await Sql.CountAsync(fixture.Db, """
+                SELECT count(*) FROM audit_events a JOIN staff s ON s.id = a.actor_id
+                WHERE a.id > $1 AND a.action = 'access-refused' AND s.login_name = $2 AND a.detail LIKE 'Refused GET ' || $3 || ': the role % does not allow it.'
+                """, mark, login, pattern);
+            if (refusals != (allowed ? 0 : 1))
+            {
+                failures.Add($"{pattern}: {refusals} access refusals recorded");
             }
         }
 
@@ -317,10 +354,16 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         foreach (var (pattern, rule) in Classified.Where(c => c.Rule.Access == Access.AuditorSubject))
         {
             var own = await fixture.PathAsync(pattern, rule.Target, "officer1");
-            var before = await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events");
+            var mark = await fixture.AuditMarkAsync();
             Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync(new Uri(own, UriKind.Relative))).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.GetAsync(new Uri(own, UriKind.Relative))).StatusCode);
-            Assert.Equal(before, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events"));
+            // Nothing was exported; each refusal is recorded once, with the person asked about.
+            Assert.Equal(0, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE id > $1 AND action <> 'access-refused'", mark));
+            Assert.Equal(2, await Sql.CountAsync(fixture.Db, """
+                SELECT count(DISTINCT s.login_name) FROM audit_events a JOIN staff s ON s.id = a.actor_id
+                WHERE a.id > $1 AND a.action = 'access-refused' AND a.subject_id = $2 AND s.login_name IN ('officer1', 'supervisor1')
+                """, mark, (await fixture.TargetsAsync("officer1")).Subject));
+            Assert.Equal(2, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE id > $1", mark));
             Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync(new Uri(own, UriKind.Relative))).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync(new Uri(await fixture.PathAsync(pattern, rule.Target, "officer4"), UriKind.Relative))).StatusCode);
             var unknown = pattern.Replace("{subjectId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
@@ -347,7 +390,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
     public async Task An_auditor_posting_to_any_page_or_endpoint_changes_nothing()
     {
         using var client = await fixture.SignedInClientAsync("auditor1");
-        var before = await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE action <> 'sign-in'");
+        var before = await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE action NOT IN ('sign-in', 'access-refused')");
         foreach (var (pattern, rule) in Classified.Where(c => c.Rule.Access is Access.Staff or Access.Roles or Access.Subject or Access.IngestKey or Access.AuditorSubject))
         {
             var path = await fixture.PathAsync(pattern, rule.Target, "officer1");
@@ -357,7 +400,7 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
             Assert.True(refused, $"POST {pattern}: {(int)response.StatusCode}");
         }
 
-        Assert.Equal(before, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE action <> 'sign-in'"));
+        Assert.Equal(before, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE action NOT IN ('sign-in', 'access-refused')"));
     }
 
     [Fact]
@@ -402,8 +445,10 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
 
         Assert.Empty(Actions.Except(results.Keys).Except(["ClaimReview.ReleaseAsync"]));
         Assert.All(results, r => Assert.True(r.Value is ActionResult.Refused or ReviewResult.Refused || r.Value.GetType().Name == "Refused", $"{r.Key}: {r.Value}"));
-        // Refusals are not changes: nothing new beyond access-refused records.
+        // Refusals are not changes: nothing new beyond access-refused records, and those name the action refused.
         Assert.Equal(0, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM (SELECT * FROM audit_events ORDER BY id OFFSET $1) a WHERE action <> 'access-refused'", before));
+        Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM audit_events WHERE action = 'access-refused' AND actor_id = $1 AND entity_id = $2 AND subject_id = $3 AND detail = 'Refused deciding a breach: the role Auditor does not allow it.'",
+            auditor.Id, t.Breach.ToString(), t.Subject));
     }
 
     /// <summary>Actions of later features, each refused to auditors.</summary>
@@ -477,6 +522,9 @@ public class ScopeMatrixTests(ScopeMatrixTests.Fixture fixture) : IClassFixture<
         private readonly SemaphoreSlim _lock = new(1, 1);
 
         public string Db => App.ConnectionString;
+
+        /// <summary>The newest audit entry's id: what a request adds comes after it.</summary>
+        public async Task<long> AuditMarkAsync() => Convert.ToInt64(await Sql.ScalarAsync(Db, "SELECT coalesce(max(id), 0) FROM audit_events"), System.Globalization.CultureInfo.InvariantCulture);
 
         public static string DeviceOf(string officer) => officer switch
         {

@@ -59,7 +59,7 @@ public class TrailApiTests(TrailApiTests.WeekOfFixes fixture) : IClassFixture<Tr
         Sql.CountAsync(fixture.App.ConnectionString, "SELECT count(*) FROM audit_events WHERE action = $1 AND subject_id = $2", ExportTrail.AuditAction, fixture.SubjectId);
 
     [Fact]
-    public async Task An_officer_of_another_caseload_gets_404_for_the_trail_and_the_export_and_nothing_is_audited()
+    public async Task An_officer_of_another_caseload_gets_404_for_the_trail_and_the_export_and_only_the_refusals_are_audited()
     {
         using var officer4 = await fixture.SignedInClientAsync("officer4");
         var before = await ExportsAuditedAsync();
@@ -72,6 +72,10 @@ public class TrailApiTests(TrailApiTests.WeekOfFixes fixture) : IClassFixture<Tr
         Assert.DoesNotContain("51.", await trail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("51.", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, await ExportsAuditedAsync());
+        Assert.Equal(2, await Sql.CountAsync(fixture.App.ConnectionString, """
+            SELECT count(*) FROM audit_events a JOIN staff s ON s.id = a.actor_id
+            WHERE a.action = 'access-refused' AND a.subject_id = $1 AND s.login_name = 'officer4' AND a.detail LIKE 'Refused the trail%'
+            """, fixture.SubjectId));
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public class TransparencyPackTests(TransparencyPackTests.Fixture fixture, Xunit.
     [Theory]
     [InlineData("officer1")]
     [InlineData("supervisor1")]
-    public async Task Staff_other_than_auditors_are_refused_and_nothing_is_recorded(string login)
+    public async Task Staff_other_than_auditors_are_refused_and_only_the_refusal_is_recorded(string login)
     {
         using var client = await fixture.SignedInClientAsync(login);
         var before = await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events");
@@ -97,13 +97,18 @@ public class TransparencyPackTests(TransparencyPackTests.Fixture fixture, Xunit.
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal(before, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(before + 1, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(1, await Sql.CountAsync(Db, """
+            SELECT count(*) FROM audit_events a JOIN staff s ON s.id = a.actor_id
+            WHERE a.id = (SELECT max(id) FROM audit_events) AND a.action = 'access-refused' AND s.login_name = $1 AND a.subject_id = $2
+            """, login, fixture.Person.SubjectId));
         // The use case refuses too, whatever the endpoint does.
         var user = await StaffUsers.UserAsync(Db, login);
         var outcome = await fixture.App.Services.GetRequiredService<ExportTransparencyPack>()
             .WriteAsync(new(fixture.Person.SubjectId, true), user, Stream.Null, _ => Task.CompletedTask, CancellationToken.None);
         Assert.Equal(ExportTransparencyPack.Outcome.Refused, outcome);
-        Assert.Equal(before, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(before + 2, await Sql.CountAsync(Db, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(2, await Sql.CountAsync(Db, "SELECT count(*) FROM (SELECT * FROM audit_events ORDER BY id DESC LIMIT 2) a WHERE action = 'access-refused'"));
     }
 
     [Fact]
