@@ -13,7 +13,7 @@ namespace Dashboard.Features.Zones;
 /// centre and radius) and audited in one transaction. The zone rules read zones afresh for every batch of
 /// fixes, so the next batch is judged against it; only fixes taken after it was drawn count.
 /// </summary>
-public sealed class CreateZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
+public sealed class CreateZone(AccessRefusals refusals, IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
 {
     public async Task<ActionResult> HandleAsync(Guid subjectId, ZoneDraft draft, CurrentUser user, CancellationToken ct)
     {
@@ -27,6 +27,7 @@ public sealed class CreateZone(IDbContextFactory<DashboardDb> dbFactory, AuditLo
 
         if (ZoneStore.RefuseUnlessSupervisor(user) is { } refused)
         {
+            await refusals.RoleAsync(user, "creating a zone", subjectId, "zone", null, ct);
             return refused;
         }
 

@@ -11,7 +11,7 @@ namespace Dashboard.Features.Zones;
 /// A supervisor ends a zone of a subject of their team. The zone is kept (alerts and the audit log name it)
 /// but no longer drawn or watched; its watch state goes. Alerts it raised stay as they are.
 /// </summary>
-public sealed class DeactivateZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
+public sealed class DeactivateZone(AccessRefusals refusals, IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
 {
     public async Task<ActionResult> HandleAsync(Guid zoneId, uint version, CurrentUser user, CancellationToken ct)
     {
@@ -25,6 +25,7 @@ public sealed class DeactivateZone(IDbContextFactory<DashboardDb> dbFactory, Aud
 
         if (ZoneStore.RefuseUnlessSupervisor(user) is { } refused)
         {
+            await refusals.RoleAsync(user, "deactivating a zone", zone.SubjectId, "zone", zoneId, ct);
             return refused;
         }
 

@@ -27,7 +27,7 @@ namespace Dashboard.Features.Zones;
 /// raises its own alert. A change of name or curfew hours only keeps the watch as it is: the side is the
 /// same, and curfew hours are applied fix by fix.
 /// </remarks>
-public sealed class EditZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
+public sealed class EditZone(AccessRefusals refusals, IDbContextFactory<DashboardDb> dbFactory, AuditLog audit, ILiveNotifier live, TimeProvider clock)
 {
     public async Task<ActionResult> HandleAsync(Guid zoneId, ZoneDraft draft, uint version, CurrentUser user, CancellationToken ct)
     {
@@ -42,6 +42,7 @@ public sealed class EditZone(IDbContextFactory<DashboardDb> dbFactory, AuditLog 
 
         if (ZoneStore.RefuseUnlessSupervisor(user) is { } refused)
         {
+            await refusals.RoleAsync(user, "changing a zone", zone.SubjectId, "zone", zoneId, ct);
             return refused;
         }
 

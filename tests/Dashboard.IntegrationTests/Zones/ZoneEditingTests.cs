@@ -53,6 +53,13 @@ public class ZoneEditingTests(AlertSourcesApp fixture) : IClassFixture<AlertSour
         Assert.Equal(zones, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM zones WHERE subject_id = $1", subject));
         Assert.Equal(1, await Sql.CountAsync(fixture.Db, "SELECT count(*) FROM zones WHERE id = $1 AND active AND name = 'Market square'", zoneId));
         Assert.Equal(audited, await AuditCountAsync());
+        // Each refusal is on record for the auditors, with the subject.
+        foreach (var name in new[] { "creating a zone", "changing a zone", "deactivating a zone" })
+        {
+            Assert.Equal(2, await Sql.CountAsync(fixture.Db,
+                "SELECT count(*) FROM audit_events WHERE action = 'access-refused' AND subject_id = $1 AND detail LIKE $2 AND actor_name IN ('Amira Hassan', 'Isla Moreno')",
+                subject, $"Refused {name}:%"));
+        }
     }
 
     [Fact]
