@@ -17,33 +17,17 @@ public sealed class DeactivateZone(AccessRefusals refusals, IDbContextFactory<Da
     {
         ArgumentNullException.ThrowIfNull(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var zone = await db.Zones.Where(z => z.Id == zoneId && Scope.SubjectIds(db, user).Contains(z.SubjectId)).FirstOrDefaultAsync(ct);
+        var (zone, answer) = await ZoneStore.ChangeableAsync(db, refusals, zoneId, user, "deactivating a zone", "This zone is already deactivated.", ct);
         if (zone is null)
         {
-            return new ActionResult.NotFound();
-        }
-
-        if (ZoneStore.RefuseUnlessSupervisor(user) is { } refused)
-        {
-            await refusals.RoleAsync(user, "deactivating a zone", zone.SubjectId, "zone", zoneId, ct);
-            return refused;
-        }
-
-        if (!zone.Active)
-        {
-            return new ActionResult.Refused("This zone is already deactivated.");
+            return answer!;
         }
 
         zone.Active = false;
-        db.Entry(zone).Property(z => z.Version).OriginalValue = version;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        try
+        if (await ZoneStore.SaveAsync(db, zone, version, ct) is { } stale)
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return new ActionResult.Refused("Someone else changed this zone a moment ago. Reload to see their change.");
+            return stale;
         }
 
         await db.ZonePresences.Where(p => p.ZoneId == zone.Id).ExecuteDeleteAsync(ct);

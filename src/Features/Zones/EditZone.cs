@@ -34,21 +34,10 @@ public sealed class EditZone(AccessRefusals refusals, IDbContextFactory<Dashboar
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var zone = await db.Zones.Where(z => z.Id == zoneId && Scope.SubjectIds(db, user).Contains(z.SubjectId)).FirstOrDefaultAsync(ct);
+        var (zone, answer) = await ZoneStore.ChangeableAsync(db, refusals, zoneId, user, "changing a zone", "This zone has been deactivated and can no longer be changed.", ct);
         if (zone is null)
         {
-            return new ActionResult.NotFound();
-        }
-
-        if (ZoneStore.RefuseUnlessSupervisor(user) is { } refused)
-        {
-            await refusals.RoleAsync(user, "changing a zone", zone.SubjectId, "zone", zoneId, ct);
-            return refused;
-        }
-
-        if (!zone.Active)
-        {
-            return new ActionResult.Refused("This zone has been deactivated and can no longer be changed.");
+            return answer!;
         }
 
         if (draft.Validate() is [var problem, ..])
@@ -77,15 +66,10 @@ public sealed class EditZone(AccessRefusals refusals, IDbContextFactory<Dashboar
             return new ActionResult.Refused("Nothing has changed: change the zone before saving it.");
         }
 
-        db.Entry(zone).Property(z => z.Version).OriginalValue = version;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        try
+        if (await ZoneStore.SaveAsync(db, zone, version, ct) is { } stale)
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return new ActionResult.Refused("Someone else changed this zone a moment ago. Reload to see their change.");
+            return stale;
         }
 
         var restarted = outlineChanged || kindChanged;

@@ -22,6 +22,45 @@ internal static class ZoneStore
     };
 
     /// <summary>
+    /// An active zone in the user's scope that the user may change, or the answer instead: not found outside the
+    /// scope, the refusal (on record) for a role that may not change zones, <paramref name="deactivated"/> for a
+    /// zone no longer active.
+    /// </summary>
+    /// <param name="action">What was refused, in words for the auditors: "changing a zone".</param>
+    public static async Task<(Zone? Zone, ActionResult? Answer)> ChangeableAsync(
+        DashboardDb db, AccessRefusals refusals, Guid zoneId, CurrentUser user, string action, string deactivated, CancellationToken ct)
+    {
+        var zone = await db.Zones.Where(z => z.Id == zoneId && Scope.SubjectIds(db, user).Contains(z.SubjectId)).FirstOrDefaultAsync(ct);
+        if (zone is null)
+        {
+            return (null, new ActionResult.NotFound());
+        }
+
+        if (RefuseUnlessSupervisor(user) is { } refused)
+        {
+            await refusals.RoleAsync(user, action, zone.SubjectId, "zone", zoneId, ct);
+            return (null, refused);
+        }
+
+        return zone.Active ? (zone, null) : (null, new ActionResult.Refused(deactivated));
+    }
+
+    /// <summary>Saves a change made to the zone as of <paramref name="version"/>; the refusal when someone else changed it since.</summary>
+    public static async Task<ActionResult.Refused?> SaveAsync(DashboardDb db, Zone zone, uint version, CancellationToken ct)
+    {
+        db.Entry(zone).Property(z => z.Version).OriginalValue = version;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new ActionResult.Refused("Someone else changed this zone a moment ago. Reload to see their change.");
+        }
+    }
+
+    /// <summary>
     /// The outline to store: a circle as its polygon (PostGIS buffers the centre on the geography, as the zone
     /// rules measure in metres), a polygon as given.
     /// </summary>
