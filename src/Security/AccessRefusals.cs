@@ -86,6 +86,13 @@ public sealed class AccessRefusals(IDbContextFactory<DashboardDb> dbFactory, Aud
         return RoleAsync(user.Id, user.Name, user.Role.ToString(), action, subjectId, entityType, entityId?.ToString(), ct);
     }
 
+    /// <summary>A request as the refusal names it: method and path, the path cut short (it is the caller's text).</summary>
+    public static string Request(string method, string? path)
+    {
+        path = string.IsNullOrEmpty(path) ? "/" : path;
+        return $"{method} {(path.Length > 200 ? path[..200] + "…" : path)}";
+    }
+
     internal static string EntityType(Record record) => record switch
     {
         Record.Subject => "subject",

@@ -143,11 +143,9 @@ public static class AuthenticationSetup
         var name = user?.Name ?? principal.Identity?.Name ?? "unknown";
         var role = user?.Role.ToString() ?? "(none)";
         Guid? subjectId = Guid.TryParse(http.GetRouteValue("subjectId")?.ToString(), out var subject) ? subject : null;
-        // The id the route names (the path itself is in the detail, cut short: it is the caller's text).
+        // The id the route names (the path itself is in the detail).
         var named = http.Request.RouteValues.Values.Select(v => Guid.TryParse(v?.ToString(), out var g) ? g : (Guid?)null).FirstOrDefault(g => g is not null);
-        var path = http.Request.Path.Value ?? "/";
-        path = path.Length > 200 ? path[..200] + "…" : path;
-        await http.RequestServices.GetRequiredService<AccessRefusals>().RoleAsync(staffId, name, role, $"{http.Request.Method} {path}",
+        await http.RequestServices.GetRequiredService<AccessRefusals>().RoleAsync(staffId, name, role, AccessRefusals.Request(http.Request.Method, http.Request.Path.Value),
             subjectId, named is null ? null : "route", named?.ToString(), CancellationToken.None);
     }
 
